@@ -1,0 +1,15 @@
+"""The workloads, by name, in the order the runner runs them by default."""
+
+from __future__ import annotations
+
+from benchmarks.workloads._base import Workload
+from benchmarks.workloads.core_executemany import CoreExecutemany
+from benchmarks.workloads.core_fetch_all import CoreFetchAll
+from benchmarks.workloads.core_fetch_iter import CoreFetchIter
+from benchmarks.workloads.core_single_row import CoreSingleRow
+
+WORKLOADS: dict[str, type[Workload]] = {
+    cls.name: cls for cls in (CoreFetchAll, CoreFetchIter, CoreExecutemany, CoreSingleRow)
+}
+
+__all__ = ["WORKLOADS", "Workload"]

@@ -1,0 +1,81 @@
+"""The SQLite dialect on the standard library's sqlite3 driver (the embedded default).
+
+Uses sqlite3's named paramstyle, so the dicts users pass reach the driver untouched.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from ... import exc
+from ...pool import QueuePool
+from ...pool import SingletonThreadPool
+from .base import SQLiteDialect
+
+# sqlite3.connect() arguments a URL query string may carry, and their types
+_DRIVER_ARGS = {
+    "timeout": float,
+    "isolation_level": str,
+    "detect_types": int,
+    "check_same_thread": lambda v: str(v).lower() in ("1", "true", "yes", "on"),
+    "cached_statements": int,
+}
+
+
+def _is_memory(url: Any) -> bool:
+    database = url.database
+    if not database or database == ":memory:":
+        return True
+    return "mode=memory" in database or str(url.query.get("mode", "")) == "memory"
+
+
+class SQLiteDialect_pysqlite(SQLiteDialect):
+    """SQLite through sqlite3."""
+
+    driver = "pysqlite"
+    default_paramstyle = "named"
+
+    @classmethod
+    def import_dbapi(cls) -> Any:
+        import sqlite3
+
+        return sqlite3
+
+    @classmethod
+    def get_pool_class(cls, url: Any) -> type:
+        return SingletonThreadPool if _is_memory(url) else QueuePool
+
+    def create_connect_args(self, url: Any) -> tuple[list, dict]:
+        if url.username or url.password or url.host or url.port:
+            raise exc.ArgumentError(
+                f"Invalid SQLite URL: {url}\nValid SQLite URL forms are:\n"
+                " sqlite:///:memory: (or, sqlite://)\n sqlite:///relative/path/to/file.db\n"
+                " sqlite:////absolute/path/to/file.db"
+            )
+        query = dict(url.query)
+        uri = str(query.pop("uri", "false")).lower() in ("1", "true", "yes", "on")
+        opts: dict[str, Any] = {}
+        for key, convert in _DRIVER_ARGS.items():
+            if key in query:
+                opts[key] = convert(query.pop(key))
+        filename = url.database or ":memory:"
+        if uri:
+            opts["uri"] = True
+            if query:
+                filename += "?" + "&".join(f"{k}={v}" for k, v in query.items())
+        elif query:
+            raise exc.ArgumentError(f"Unknown SQLite URL option(s): {', '.join(query)}")
+        elif filename != ":memory:":
+            filename = os.path.abspath(filename)
+        # pooled file connections move between threads; memory ones stay with their thread
+        opts.setdefault("check_same_thread", _is_memory(url))
+        return [filename], opts
+
+    def is_disconnect(self, e: BaseException, connection: Any, cursor: Any) -> bool:
+        return isinstance(e, self.loaded_dbapi.ProgrammingError) and (
+            "Cannot operate on a closed database." in str(e)
+        )
+
+
+dialect = SQLiteDialect_pysqlite
