@@ -469,16 +469,15 @@ class Connection:
         how = ""
         if cache is not None:
             try:
-                key = elem._cache_key_memo
+                key, binds = elem._cache_key_memo
             except AttributeError:
-                key = elem._cache_key_memo = elem._cache_key()
+                key, binds = elem._cache_key()
             if key is not None:
                 compiled = cache.get(key)
                 if compiled is not None:
                     cache.move_to_end(key)
                     if compiled._bind_defaults and compiled.statement is not elem:
-                        extracted = []
-                        elem._collect_binds(extracted)
+                        extracted = binds
                     if self._echo:
                         how = f"[cached since {time.perf_counter() - compiled._created_at:.4g}s ago]"
                 else:

@@ -16,6 +16,8 @@ from typing import Optional
 from typing import Sequence
 
 from .. import exc
+from .compile_dml import DMLCompiler
+from .compile_select import SelectCompiler
 from .elements import _BIND_PARAMS
 from .elements import _BIND_PARAMS_ESC
 
@@ -46,7 +48,7 @@ class Compiled:
         return self.string
 
 
-class SQLCompiler(Compiled):
+class SQLCompiler(SelectCompiler, DMLCompiler, Compiled):
     """Compiles SQL statements: text(), bound parameters, and (as the expression language
     grows) select/insert/update/delete. Knows the dialect's paramstyle."""
 
@@ -70,11 +72,13 @@ class SQLCompiler(Compiled):
         self.literal_binds = literal_binds or bool((compile_kwargs or {}).get("literal_binds"))
         self.positional = dialect.positional
         self.paramstyle = dialect.paramstyle
-        self.binds: dict[str, "BindParameter"] = {}
-        self.bind_order: list[str] = []  # bind keys in order of first appearance
+        self.binds: dict[str, "BindParameter"] = {}  # rendered name -> first bind of that name
+        self.bind_names: dict["BindParameter", str] = {}  # every bind visited -> rendered name
+        self.bind_order: list[str] = []  # rendered names in order of first appearance
         self.positiontup: list[str] = []  # keys per placeholder, for positional paramstyles
         self.escaped_bind_names: dict[str, str] = {}
         self.expanding: list[str] = []
+        self._anon_counters: dict[str, int] = {}
         self._result_columns: Optional[list] = None
         self._ordered_columns = True
         self.is_select = bool(getattr(statement, "is_select", False))
@@ -107,7 +111,10 @@ class SQLCompiler(Compiled):
     def visit_bindparam(self, bind: "BindParameter", literal_binds: bool = False, **kw: Any) -> str:
         if literal_binds or self.literal_binds or bind.literal_execute:
             return self.render_literal_bindparam(bind)
-        key = bind.key
+        key = self.bind_names.get(bind)
+        if key is None:
+            key = self._unique_bind_name(bind.key) if bind.unique else bind.key
+            self.bind_names[bind] = key
         existing = self.binds.get(key)
         if existing is None:
             self.binds[key] = bind
@@ -123,6 +130,15 @@ class SQLCompiler(Compiled):
                 self.positiontup.append(key)
             return f"(__[POSTCOMPILE_{key}])"
         return self.bindparam_string(key)
+
+    def _unique_bind_name(self, base: str) -> str:
+        """`<base>_<n>`, n counting from 1 per base name in this compilation (id_1, id_2)."""
+        counters = self._anon_counters
+        n = counters.get(base, 0) + 1
+        while f"{base}_{n}" in self.binds:
+            n += 1
+        counters[base] = n
+        return f"{base}_{n}"
 
     def bindparam_string(self, key: str) -> str:
         name = key
@@ -194,7 +210,14 @@ class SQLCompiler(Compiled):
         self._bind_processors = processors
         self._bind_defaults = defaults
         self._required = required
-        self._bind_positions = {key: i for i, key in enumerate(self.bind_order)}
+        # where each value-carrying bind sits in the statement's cache-key bind list, so that
+        # an equal-shaped statement (a cache hit) supplies its own values by position
+        statement = self.statement
+        cache_binds = statement._cache_key()[1] if statement is not None and defaults else []
+        self._value_positions = [
+            (i, self.bind_names[b]) for i, b in enumerate(cache_binds)
+            if b in self.bind_names and self.bind_names[b] in defaults
+        ]
         # the common case: the user's dicts go to the driver as they are
         self._passthrough = not (
             processors or defaults or self.escaped_bind_names or self.positional or self.expanding
@@ -210,17 +233,16 @@ class SQLCompiler(Compiled):
     ) -> Any:
         """The driver's parameters for one execution: a dict, or a tuple when positional.
 
-        `extracted` holds the BindParameters of the statement being executed, in compile
-        order, when it is not the very statement this was compiled from (a cache hit).
+        `extracted` holds the cache-key bind list of the statement being executed when it is
+        not the very statement this was compiled from (a cache hit of an equal shape).
         """
         if self._passthrough:
             return params if params is not None else {}
         merged: dict[str, Any] = {}
         if self._bind_defaults:
             if extracted is not None:
-                for bind in extracted:
-                    if bind.key in self._bind_defaults:
-                        merged[bind.key] = bind.effective_value
+                for position, name in self._value_positions:
+                    merged[name] = extracted[position].effective_value
             else:
                 for key, bind in self._bind_defaults.items():
                     merged[key] = bind.effective_value

@@ -1,9 +1,9 @@
 """The nodes statements are built from: clauses, columns, bound parameters and textual SQL.
 
 A compiler (sql/compiler.py) walks these by `__visit_name__`. Each node that can take part in
-a cached statement gives a cache key describing its shape but not its bound values; the values
-are gathered separately (`_collect_binds`) so a cached compilation serves every execution of
-the same shape.
+a cached statement gives a cache key describing its shape but not its bound values, and lists
+its bound parameters in key order as it goes (`_gen_cache_key`), so that a cached compilation
+serves every execution of the same shape with that execution's values.
 """
 
 from __future__ import annotations
@@ -60,12 +60,19 @@ class ClauseElement:
     def __str__(self) -> str:
         return str(self.compile())
 
-    def _cache_key(self) -> Optional[tuple]:
-        """The shape of this construct, bound values excluded; None when it can't be cached."""
+    def _gen_cache_key(self, binds: list) -> Optional[tuple]:
+        """The shape of this construct, bound values excluded, appending its BindParameters to
+        `binds` in key order; None when it can't be cached."""
         return None
 
-    def _collect_binds(self, into: list) -> None:
-        """Append this construct's BindParameters in the order the compiler visits them."""
+    def _cache_key(self) -> tuple[Optional[tuple], list]:
+        """(key, binds) of this statement, computed once: statements are immutable."""
+        try:
+            return self._cache_key_memo
+        except AttributeError:
+            binds: list = []
+            memo = self._cache_key_memo = (self._gen_cache_key(binds), binds)
+            return memo
 
     def self_group(self, against: Any = None) -> "ClauseElement":
         return self
@@ -110,10 +117,9 @@ class ColumnClause(ColumnElement):
     def type(self, value: Any) -> None:
         self._type = type_api.to_instance(value)
 
-    def _cache_key(self) -> Optional[tuple]:
-        table_key = None
-        if self.table is not None:
-            table_key = getattr(self.table, "fullname", None) or id(self.table)
+    def _gen_cache_key(self, binds: list) -> Optional[tuple]:
+        table = self.table
+        table_key = None if table is None else table._gen_cache_key(binds)
         return ("column", self.name, table_key, self.type._cache_key, self.is_literal)
 
     def __repr__(self) -> str:
@@ -201,11 +207,11 @@ class BindParameter(ColumnElement):
             clone._type = type_api.resolve_value_to_type(value)
         return clone
 
-    def _cache_key(self) -> Optional[tuple]:
-        return ("bind", self.key, self._type._cache_key, self.expanding, self.literal_execute)
-
-    def _collect_binds(self, into: list) -> None:
-        into.append(self)
+    def _gen_cache_key(self, binds: list) -> Optional[tuple]:
+        binds.append(self)
+        if self.literal_execute:  # the value is rendered into the SQL text
+            return ("bind", self.key, self._type._cache_key, self.expanding, True, self.value)
+        return ("bind", self.key, self._type._cache_key, self.expanding, self.unique)
 
     def __repr__(self) -> str:
         return f"BindParameter({self.key!r}, {self.value!r}, type_={self._type!r})"
@@ -275,11 +281,8 @@ class TextClause(Executable, ClauseElement):
         keyed = [ColumnClause(name, type_) for name, type_ in types.items()]
         return TextualSelect(self, positional + keyed, positional=bool(positional))
 
-    def _cache_key(self) -> Optional[tuple]:
-        return ("text", self.text, tuple(b._cache_key() for b in self._bindparams.values()))
-
-    def _collect_binds(self, into: list) -> None:
-        into.extend(self._bindparams.values())
+    def _gen_cache_key(self, binds: list) -> Optional[tuple]:
+        return ("text", self.text, tuple(b._gen_cache_key(binds) for b in self._bindparams.values()))
 
     def self_group(self, against: Any = None) -> ClauseElement:
         return self
@@ -316,13 +319,10 @@ class TextualSelect(Executable, ClauseElement):
             self.element.bindparams(*binds, **names_to_values), self.column_args, self.positional
         )
 
-    def _cache_key(self) -> Optional[tuple]:
+    def _gen_cache_key(self, binds: list) -> Optional[tuple]:
         return (
             "textual_select",
-            self.element._cache_key(),
-            tuple(c._cache_key() for c in self.column_args),
+            self.element._gen_cache_key(binds),
+            tuple(c._gen_cache_key(binds) for c in self.column_args),
             self.positional,
         )
-
-    def _collect_binds(self, into: list) -> None:
-        self.element._collect_binds(into)

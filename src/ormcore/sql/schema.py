@@ -439,8 +439,8 @@ class Table(DialectKWArgs, SchemaItem, ClauseElement):
     def description(self) -> str:
         return self.name
 
-    def _cache_key(self) -> tuple:
-        return ("table", self.fullname)
+    def _gen_cache_key(self, binds: list) -> tuple:
+        return ("table", self)  # by identity: a Table is long-lived and knows its column types
 
     def __str__(self) -> str:
         return _get_table_key(self.description, self.schema)
@@ -709,6 +709,10 @@ class Column(DialectKWArgs, SchemaItem, ColumnClause):
 
     def __hash__(self) -> int:
         return id(self)
+
+    def _gen_cache_key(self, binds: list) -> tuple:
+        # a table's column by identity: long-lived, and its type decides the processors
+        return ("column", self) if self.table is not None else super()._gen_cache_key(binds)
 
     @property
     def _ddl_label(self) -> str:
@@ -2120,8 +2124,8 @@ class NextValue(ColumnElement):
             return self.sequence.data_type
         return type_api.INTEGERTYPE
 
-    def _cache_key(self) -> tuple:
-        return ("next_value", self.sequence.schema, self.sequence.name)
+    def _gen_cache_key(self, binds: list) -> tuple:
+        return ("next_value", self.sequence)
 
 
 class Identity(_IdentityOptions, FetchedValue):
