@@ -1,7 +1,7 @@
 """The Core API contender, shared by ormcore and SQLAlchemy: only the library module differs.
 
 ormcore's Core API is SQLAlchemy's (`create_engine`, `text`, `Connection.execute`, `Result`),
-so both run the very same workload code, `run_core(engine, text)`. The engine is created once
+so both run the very same workload code, `run_core(engine, lib)`. The engine is created once
 with the library's defaults (pool included) and disposed of at the end.
 """
 
@@ -38,4 +38,4 @@ class CoreAPIContender(Contender):
         return str(self.lib.__version__)
 
     def bind(self, workload: Workload) -> Callable[[], object]:
-        return functools.partial(workload.run_core, self.engine, self.lib.text)
+        return functools.partial(workload.run_core, self.engine, self.lib)

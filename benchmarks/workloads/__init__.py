@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 from benchmarks.workloads._base import Workload
+from benchmarks.workloads.core_compile_shapes import CoreCompileShapes
 from benchmarks.workloads.core_executemany import CoreExecutemany
 from benchmarks.workloads.core_fetch_all import CoreFetchAll
 from benchmarks.workloads.core_fetch_iter import CoreFetchIter
+from benchmarks.workloads.core_select_join import CoreSelectJoin
 from benchmarks.workloads.core_single_row import CoreSingleRow
 
 WORKLOADS: dict[str, type[Workload]] = {
-    cls.name: cls for cls in (CoreFetchAll, CoreFetchIter, CoreExecutemany, CoreSingleRow)
+    cls.name: cls
+    for cls in (
+        CoreFetchAll, CoreFetchIter, CoreExecutemany, CoreSingleRow, CoreSelectJoin,
+        CoreCompileShapes,
+    )
 }
 
 __all__ = ["WORKLOADS", "Workload"]

@@ -1,16 +1,16 @@
 """What every workload is: setup once, prepare before each run, run timed, check once.
 
 A workload holds both forms of its task side by side, so their fairness can be read in one
-file: `run_dbapi(connection)` for the floor and `run_core(engine, text)` for any library with
-SQLAlchemy's Core API. The runner times only the run; `check` verifies a run's result once per
+file: `run_dbapi(connection)` for the floor and `run_core(engine, lib)` for any library with
+SQLAlchemy's Core API (`lib` is the sqlalchemy or the ormcore module). The runner times only the run; `check` verifies a run's result once per
 contender, outside the timing, and raises CheckFailed when it is wrong.
 """
 
 from __future__ import annotations
 
+from types import ModuleType
 from typing import TYPE_CHECKING
 from typing import Any
-from typing import Callable
 from typing import Iterable
 
 from benchmarks.data import checksum
@@ -47,8 +47,8 @@ class Workload:
         """The task in raw DBAPI calls on `connection` (the floor); timed."""
         raise NotImplementedError
 
-    def run_core(self, engine: Any, text: Callable[[str], Any]) -> object:
-        """The task through SQLAlchemy's Core API on `engine`; timed."""
+    def run_core(self, engine: Any, lib: ModuleType) -> object:
+        """The task through SQLAlchemy's Core API (`lib`: sqlalchemy or ormcore) on `engine`; timed."""
         raise NotImplementedError
 
     def check(self, result: Any) -> dict[str, object]:

@@ -18,9 +18,9 @@ Checked once per contender: after the run the table holds exactly the generated 
 
 from __future__ import annotations
 
+from types import ModuleType
 from typing import TYPE_CHECKING
 from typing import Any
-from typing import Callable
 
 from benchmarks.data import param_dicts
 from benchmarks.workloads._base import Workload
@@ -65,9 +65,9 @@ class CoreExecutemany(Workload):
         connection.commit()
         return None
 
-    def run_core(self, engine: Any, text: Callable[[str], Any]) -> object:
+    def run_core(self, engine: Any, lib: ModuleType) -> object:
         with engine.begin() as conn:
-            conn.execute(text(SQL), self.params)
+            conn.execute(lib.text(SQL), self.params)
         return None
 
     def check(self, result: Any) -> dict[str, object]:

@@ -12,9 +12,9 @@ Checked once per contender: the rows returned equal the generated rows, value fo
 
 from __future__ import annotations
 
+from types import ModuleType
 from typing import TYPE_CHECKING
 from typing import Any
-from typing import Callable
 
 from benchmarks.workloads._base import Workload
 from benchmarks.workloads._base import scaled
@@ -50,9 +50,9 @@ class CoreFetchAll(Workload):
         connection.rollback()
         return result
 
-    def run_core(self, engine: Any, text: Callable[[str], Any]) -> object:
+    def run_core(self, engine: Any, lib: ModuleType) -> object:
         with engine.connect() as conn:
-            return conn.execute(text(SQL)).all()
+            return conn.execute(lib.text(SQL)).all()
 
     def check(self, result: Any) -> dict[str, object]:
         return verify_rows(result, self.rows)

@@ -13,9 +13,9 @@ those of the generated rows (and every row unpacked into exactly 6 values).
 
 from __future__ import annotations
 
+from types import ModuleType
 from typing import TYPE_CHECKING
 from typing import Any
-from typing import Callable
 from typing import Iterable
 
 from benchmarks.data import rows
@@ -65,9 +65,9 @@ class CoreFetchIter(Workload):
         connection.rollback()
         return totals
 
-    def run_core(self, engine: Any, text: Callable[[str], Any]) -> object:
+    def run_core(self, engine: Any, lib: ModuleType) -> object:
         with engine.connect() as conn:
-            return _consume(conn.execute(text(SQL)))
+            return _consume(conn.execute(lib.text(SQL)))
 
     def check(self, result: Any) -> dict[str, object]:
         expected = _consume(rows(self.rows))

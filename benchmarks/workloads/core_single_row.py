@@ -18,9 +18,9 @@ Checked once per contender: every lookup returned exactly the generated row for 
 from __future__ import annotations
 
 import random
+from types import ModuleType
 from typing import TYPE_CHECKING
 from typing import Any
-from typing import Callable
 
 from benchmarks.data import SEED
 from benchmarks.data import checksum
@@ -68,9 +68,9 @@ class CoreSingleRow(Workload):
         connection.rollback()
         return found
 
-    def run_core(self, engine: Any, text: Callable[[str], Any]) -> object:
+    def run_core(self, engine: Any, lib: ModuleType) -> object:
         found = []
-        stmt = text(SQL)
+        stmt = lib.text(SQL)
         with engine.connect() as conn:
             for params in self.params:
                 found.append(conn.execute(stmt, params).first())

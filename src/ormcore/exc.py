@@ -119,6 +119,10 @@ class InvalidRequestError(SQLAlchemyError):
     """The request makes no sense in the current state."""
 
 
+class AmbiguousColumnError(InvalidRequestError):
+    """A filter_by() name is a column of more than one FROM entity (SQLAlchemy 2.1)."""
+
+
 class IllegalStateChangeError(InvalidRequestError):
     """An object was asked to change state in a way it cannot."""
 

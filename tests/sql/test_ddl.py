@@ -410,9 +410,9 @@ def test_create_all_subset_and_single_table(engine: Any) -> None:
         m.drop_all(engine, tables=[posts, users])
 
 
-def test_create_all_on_a_connection_is_in_its_transaction(engine: Any) -> None:
-    if engine.dialect.name == "sqlite":
-        pytest.skip("sqlite3 runs DDL outside the transaction (its legacy mode), as with SQLAlchemy")
+def test_create_all_on_a_connection_is_in_its_transaction(pg_engine: Any) -> None:
+    # PostgreSQL only: sqlite3's legacy mode runs DDL outside the transaction, as with SQLAlchemy
+    engine = pg_engine
     m = os_.MetaData()
     os_.Table("in_tx", m, os_.Column("id", ot.Integer, primary_key=True))
     with engine.connect() as conn:
@@ -572,9 +572,10 @@ def test_percent_signs_in_ddl(engine: Any, request: Any) -> None:
         t.drop(engine)
 
 
-def test_sqlite_autoincrement_and_rowid(engine: Any) -> None:
-    if engine.dialect.name != "sqlite":
-        pytest.skip("SQLite's rowid behaviour")
+def test_sqlite_autoincrement_and_rowid(tmp_path: Any) -> None:
+    from ormcore import create_engine
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'rowid.db'}")
     m = os_.MetaData()
     t = os_.Table("auto", m, os_.Column("id", ot.Integer, primary_key=True),
                   os_.Column("v", ot.Integer), sqlite_autoincrement=True)

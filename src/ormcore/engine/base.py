@@ -467,12 +467,23 @@ class Connection:
         compiled = None
         extracted = None
         how = ""
+        compile_kw = self.engine._compile_kw
+        if elem._compile_uses_parameter_keys:
+            # DML is compiled for the keys of the first parameter set, and for executemany
+            first = distilled[0] if distilled else None
+            compile_kw = {
+                **compile_kw,
+                "column_keys": sorted(first.keys()) if hasattr(first, "keys") else [],
+                "for_executemany": len(distilled) > 1,
+            }
         if cache is not None:
             try:
                 key, binds = elem._cache_key_memo
             except AttributeError:
                 key, binds = elem._cache_key()
             if key is not None:
+                if elem._compile_uses_parameter_keys:
+                    key = (key, tuple(compile_kw["column_keys"]), compile_kw["for_executemany"])
                 compiled = cache.get(key)
                 if compiled is not None:
                     cache.move_to_end(key)
@@ -481,9 +492,18 @@ class Connection:
                     if self._echo:
                         how = f"[cached since {time.perf_counter() - compiled._created_at:.4g}s ago]"
                 else:
-                    compiled, how = self._compile_into(cache, key, elem)
+                    compiled, how = self._compile_into(cache, key, elem, compile_kw)
         if compiled is None:
-            compiled, how = elem.compile(dialect=self.dialect), "[dialect compiled]"
+            compiled, how = elem.compile(dialect=self.dialect, **compile_kw), "[dialect compiled]"
+        dml = compiled._dml_exec
+        if dml is not None:
+            # INSERT/UPDATE/DELETE: Python-side column defaults evaluated per parameter set,
+            # executemany INSERTs batched into multi-row VALUES (engine/default.py)
+            distilled = DefaultExecutionContext._dml_pre_execute(self, compiled, distilled, extracted)
+            if dml.insertmanyvalues is not None and len(distilled) > 1:
+                return DefaultExecutionContext._execute_insertmanyvalues(
+                    self, compiled, distilled, extracted, options, how
+                )
         try:
             if len(distilled) > 1:
                 params = compiled.construct_params_many(distilled, extracted)
@@ -502,7 +522,10 @@ class Connection:
                 distilled[0] if len(distilled) == 1 else distilled, err,
                 hide_parameters=self.engine.hide_parameters, ismulti=len(distilled) > 1,
             ) from err
-        return self._run(compiled, statement, params, many, options, how)
+        result = self._run(compiled, statement, params, many, options, how)
+        if dml is not None:
+            result.context._post_dml(result, distilled, extracted)
+        return result
 
     def _execute_with_statement_events(
         self, elem: Any, distilled: list, execution_options: dict
@@ -517,10 +540,10 @@ class Connection:
             fn(self, elem, multiparams, params, execution_options, result)
         return result
 
-    def _compile_into(self, cache: OrderedDict, key: Any, elem: Any) -> tuple:
+    def _compile_into(self, cache: OrderedDict, key: Any, elem: Any, compile_kw: dict = _EMPTY) -> tuple:
         """Compile `elem` and keep it in the engine's LRU cache under `key`."""
         started = time.perf_counter()
-        compiled = elem.compile(dialect=self.dialect)
+        compiled = elem.compile(dialect=self.dialect, **compile_kw)
         compiled._created_at = started
         cache[key] = compiled
         if len(cache) > self.engine._cache_size:
@@ -586,8 +609,6 @@ class Connection:
             result = CursorResult(context, None)
         else:
             result = CursorResult(context, metadata_for(compiled, description, dialect))
-        if compiled is not None and compiled.isinsert:
-            context._post_insert(result)
         return result
 
     def _log_params(self, how: str, params: Any, many: bool) -> None:
@@ -865,6 +886,7 @@ class Engine:
         query_cache_size: int = 500,
         execution_options: Optional[dict] = None,
         hide_parameters: bool = False,
+        enable_from_linting: bool = True,
     ) -> None:
         self.pool = pool
         self.url = url
@@ -875,6 +897,9 @@ class Engine:
         self._compiled_cache: Optional[OrderedDict] = OrderedDict() if query_cache_size > 0 else None
         self._execution_options: dict = {}
         self._connection_options: dict = {}
+        # what every statement compiles with: linting warns of cartesian products, as
+        # SQLAlchemy's engines do unless create_engine(enable_from_linting=False)
+        self._compile_kw: dict = {"linting": enable_from_linting}
         self.dispatch = Dispatch(type(self))
         name = "ormcore.engine.Engine" + (f".{logging_name}" if logging_name else "")
         self.logger = logging.getLogger(name)

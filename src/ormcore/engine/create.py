@@ -22,9 +22,12 @@ _POOL_ARGS = {
     "echo_pool": "echo",
     "pool_logging_name": "logging_name",
 }
-_ENGINE_ARGS = ("echo", "logging_name", "query_cache_size", "execution_options", "hide_parameters")
+_ENGINE_ARGS = (
+    "echo", "logging_name", "query_cache_size", "execution_options", "hide_parameters",
+    "enable_from_linting",
+)
 _IGNORED_ARGS = ("future", "_initialize", "label_length", "insertmanyvalues_page_size",
-                 "use_insertmanyvalues", "enable_from_linting", "_coerce_config")
+                 "use_insertmanyvalues", "_coerce_config")
 
 
 def create_engine(url: "str | URL", **kwargs: Any) -> Engine:

@@ -226,14 +226,93 @@ class CursorResult(Result):
     def is_insert(self) -> bool:
         return self.context.isinsert
 
+    def _check_insert(self) -> None:
+        context = self.context
+        if context.compiled is None:
+            raise exc.InvalidRequestError("Statement is not a compiled expression construct.")
+        if not context.isinsert:
+            raise exc.InvalidRequestError("Statement is not an insert() expression construct.")
+        if context.compiled._dml_exec.explicit_returning:
+            raise exc.InvalidRequestError(
+                "Can't call inserted_primary_key when returning() is used."
+            )
+
     @property
     def inserted_primary_key(self) -> Any:
-        """The primary key of the row a single insert() created."""
+        """The primary key of the row a single insert() created, as a Row."""
+        self._check_insert()
         return self.context.inserted_primary_key()
 
     @property
     def inserted_primary_key_rows(self) -> list:
+        """The primary key of each row inserted, one Row per parameter set (values the
+        database generated are None unless it reported them)."""
+        self._check_insert()
         return self.context.inserted_primary_key_rows()
+
+    @property
+    def returned_defaults_rows(self) -> Optional[list]:
+        """The rows return_defaults() fetched, or None."""
+        return self.context.returned_default_rows
+
+    @property
+    def returned_defaults(self) -> Any:
+        """The row of server-generated values return_defaults() fetched, or None."""
+        rows = self.context.returned_default_rows
+        return rows[0] if rows else None
+
+    def last_inserted_params(self) -> Any:
+        """The parameters of the last insert(), by bind name (a list for executemany)."""
+        context = self.context
+        if context.compiled is None:
+            raise exc.InvalidRequestError("Statement is not a compiled expression construct.")
+        if not context.isinsert:
+            raise exc.InvalidRequestError("Statement is not an insert() expression construct.")
+        params = context.compiled_parameters
+        return params if context.executemany else params[0]
+
+    def last_updated_params(self) -> Any:
+        """The parameters of the last update(), by bind name (a list for executemany)."""
+        context = self.context
+        if context.compiled is None:
+            raise exc.InvalidRequestError("Statement is not a compiled expression construct.")
+        if not context.isupdate:
+            raise exc.InvalidRequestError("Statement is not an update() expression construct.")
+        params = context.compiled_parameters
+        return params if context.executemany else params[0]
+
+    def lastrow_has_defaults(self) -> bool:
+        context = self.context
+        return (context.isinsert or context.isupdate) and bool(context.compiled.postfetch)
+
+    def postfetch_cols(self) -> Any:
+        """Columns the database generated that the statement did not fetch back."""
+        self._check_dml_columns()
+        return self.context.compiled.postfetch
+
+    def prefetch_cols(self) -> Any:
+        """Columns whose Python-side defaults the engine computed before execution."""
+        self._check_dml_columns()
+        compiled = self.context.compiled
+        return list(compiled.insert_prefetch) + list(compiled.update_prefetch)
+
+    def _check_dml_columns(self) -> None:
+        context = self.context
+        if context.compiled is None:
+            raise exc.InvalidRequestError("Statement is not a compiled expression construct.")
+        if not (context.isinsert or context.isupdate):
+            raise exc.InvalidRequestError(
+                "Statement is not an insert() or update() expression construct."
+            )
+
+    # -- used by the execution context after an implicit RETURNING ----------------------------
+
+    def _rewind(self, raws: list) -> None:
+        """Serve these already-fetched rows again, in place of the cursor's."""
+        cursor = self.cursor
+        if cursor is not None:
+            self.cursor = _BufferedCursor(raws, cursor.description, cursor.arraysize)
+            cursor.close()
 
     def supports_sane_rowcount(self) -> bool:
         return self.dialect.supports_sane_rowcount
@@ -244,6 +323,36 @@ class CursorResult(Result):
     def close(self) -> None:
         """Release the cursor; fetching from this result afterwards raises ResourceClosedError."""
         self._hard_close()
+
+
+class _BufferedCursor:
+    """Rows already fetched, served with the cursor methods a CursorResult uses."""
+
+    def __init__(self, rows: list, description: Any, arraysize: int = 1) -> None:
+        self._rows = list(rows)
+        self.description = description
+        self.arraysize = arraysize
+        self.rowcount = len(self._rows)
+        self.lastrowid = None
+
+    def fetchone(self) -> Any:
+        return self._rows.pop(0) if self._rows else None
+
+    def fetchmany(self, size: Optional[int] = None) -> list:
+        size = self.arraysize if size is None else size
+        taken, self._rows = self._rows[:size], self._rows[size:]
+        return taken
+
+    def fetchall(self) -> list:
+        taken, self._rows = self._rows, []
+        return taken
+
+    def __iter__(self) -> Iterator[Any]:
+        while self._rows:
+            yield self._rows.pop(0)
+
+    def close(self) -> None:
+        self._rows = []
 
 
 def _one(row: Optional[Sequence[Any]]) -> list:

@@ -14,9 +14,14 @@ from typing import Optional
 
 from .. import exc
 from ..sql.compiler import SQLCompiler
+from ..sql.compiler import StrSQLCompiler
 from ..sql.ddl_compiler import DDLCompiler
 from ..sql.ddl_compiler import GenericTypeCompiler
+from ..sql.crud import _MultiparamColumn
+from ..sql.crud import dialect_flag
 from ..sql.identifiers import IdentifierPreparer
+from .result import ResultMetaData
+from .row import Row
 
 if TYPE_CHECKING:
     from .base import Connection
@@ -252,6 +257,7 @@ class StrCompileDialect(DefaultDialect):
     """The dialect str(statement) compiles with when no engine is given."""
 
     name = "default"
+    statement_compiler = StrSQLCompiler
     supports_native_boolean = True
     supports_sequences = True
     insert_returning = True
@@ -265,8 +271,12 @@ class DefaultExecutionContext:
     __slots__ = (
         "root_connection", "dialect", "compiled", "statement", "parameters", "cursor",
         "executemany", "execution_options", "isinsert", "_rowcount", "_lastrowid",
-        "_inserted_primary_key_rows", "__weakref__",
+        "_inserted_primary_key_rows", "_dml_params", "_compiled_parameters",
+        "returned_default_rows", "__weakref__",
     )
+
+    isupdate = property(lambda self: self._dml_kind("isupdate"))
+    isdelete = property(lambda self: self._dml_kind("isdelete"))
 
     def __init__(
         self,
@@ -290,10 +300,21 @@ class DefaultExecutionContext:
         self._rowcount: Optional[int] = None
         self._lastrowid: Any = None
         self._inserted_primary_key_rows: Optional[list] = None
+        self._dml_params: Optional[tuple] = None
+        self._compiled_parameters: Optional[list] = None
+        self.returned_default_rows: Optional[list] = None
+
+    def _dml_kind(self, name: str) -> bool:
+        compiled = self.compiled
+        return compiled is not None and bool(getattr(compiled, name, False))
 
     @property
     def connection(self) -> Any:
         return self.root_connection
+
+    @property
+    def engine(self) -> Any:
+        return self.root_connection.engine
 
     @property
     def rowcount(self) -> int:
@@ -310,26 +331,362 @@ class DefaultExecutionContext:
     def get_current_parameters(self, isolate_multiinsert_groups: bool = True) -> Any:
         return self.parameters
 
-    def _post_insert(self, result: Any) -> None:
-        """After an insert() construct: work out the primary key of the row(s) it created."""
-        self._inserted_primary_key_rows = self.compiled._inserted_primary_key_rows(self, result)
+    # -- INSERT / UPDATE / DELETE ---------------------------------------------------------------
+    #
+    # Connection._execute_statement calls, for a compiled DML statement (`compiled._dml_exec`
+    # is not None), `_dml_pre_execute` before it builds the driver's parameters and
+    # `_post_dml` after the cursor ran. The first fills each parameter set with the
+    # Python-side defaults the statement left to the engine; the second reads back what the
+    # statement produced for the engine's own use (an implicit RETURNING of the primary key,
+    # return_defaults()) and keeps what inserted_primary_key needs.
+
+    @staticmethod
+    def _dml_pre_execute(connection: Any, compiled: Any, distilled: list, extracted: Any) -> list:
+        """The parameter sets with each Python-side default (and onupdate) filled in, evaluated
+        per set, as new dicts: the user's dicts are never changed."""
+        info = compiled._dml_exec
+        if len(distilled) > 1 and not info.isinsert and (
+            info.explicit_returning or info.implicit_returning
+        ):
+            dialect = connection.dialect
+            verb = "UPDATE" if info.isupdate else "DELETE"
+            error = exc.InvalidRequestError(
+                f"Dialect {dialect.name}+{dialect.driver} with current server capabilities does "
+                f"not support {verb}..RETURNING when executemany is used"
+            )
+            raise exc.StatementError(
+                f"(ormcore.exc.InvalidRequestError) {error}", compiled.string, distilled, error,
+                hide_parameters=connection.engine.hide_parameters, ismulti=True,
+            )
+        recs = info.prefetch
+        if not recs:
+            return distilled
+        if not distilled:
+            distilled = [{}]
+        scalars = info.prefetch_scalars
+        if scalars is not None:
+            # only constant defaults: one dict merge per parameter set
+            return [{**params, **scalars} for params in distilled]
+        context = _DefaultsContext(connection, compiled, extracted)
+        filled = []
+        params: dict = {}
+        try:
+            for params in distilled:
+                params = dict(params)
+                context._begin(params)
+                for name, column, default in recs:
+                    if default is None:
+                        value = _fire_implicit_sequence(connection, column)
+                    elif default.is_scalar:
+                        value = default.arg
+                    elif default.is_callable:
+                        context.current_column = column
+                        value = default.arg(context)
+                    elif default.is_sequence:
+                        value = _fire_sequence(connection, default, column)
+                    elif default.is_clause_element:
+                        value = _execute_default_expression(connection, default.arg, column)
+                    else:
+                        continue
+                    params[name] = value
+                    context._set(name, value)
+                filled.append(params)
+        except exc.SQLAlchemyError:
+            raise
+        except Exception as err:  # a default function failed: reported as SQLAlchemy does
+            raise exc.StatementError(
+                f"({type(err).__module__}.{type(err).__qualname__}) {err}", compiled.string,
+                params, err,
+                hide_parameters=connection.engine.hide_parameters,
+            ) from err
+        return filled
+
+    @staticmethod
+    def _execute_insertmanyvalues(
+        connection: Any, compiled: Any, distilled: list, extracted: Any, options: dict, how: str
+    ) -> Any:
+        """An executemany INSERT run as batches of multi-row VALUES (sql/compile_dml.py's
+        InsertManyValues); one result with every RETURNING row, in parameter order."""
+        info = compiled._dml_exec
+        imv = info.insertmanyvalues
+        dialect = connection.dialect
+        page = options.get("insertmanyvalues_page_size") or dialect_flag(
+            dialect, "insertmanyvalues_page_size"
+        )
+        page = max(1, min(page, dialect_flag(dialect, "insertmanyvalues_max_parameters")
+                          // imv.params_per_row))
+        try:
+            driver_rows = compiled.construct_params_many(distilled, extracted)
+            if not compiled.positional:
+                per_row = imv.per_row
+                for number, row in enumerate(driver_rows):
+                    for name in per_row:
+                        if name not in row:
+                            raise exc.InvalidRequestError(
+                                f"A value is required for bind parameter {name!r}, in parameter "
+                                f"group {number}"
+                            )
+        except exc.StatementError:
+            raise
+        except Exception as err:
+            raise exc.StatementError(
+                f"({type(err).__module__}.{type(err).__qualname__}) {err}", compiled.string,
+                distilled, err, hide_parameters=connection.engine.hide_parameters, ismulti=True,
+            ) from err
+        returns_rows = bool(compiled._result_columns)
+        raws: list = []
+        rowcount = 0
+        result = None
+        for start in range(0, len(driver_rows), page):
+            statement, params = imv.batch(driver_rows[start:start + page])
+            result = connection._run(compiled, statement, params, False, options, how)
+            if returns_rows and result.cursor is not None:
+                cursor = result.cursor
+                try:
+                    raws.extend(cursor.fetchall())
+                except BaseException as err:
+                    connection._handle_dbapi_exception(err, None, None, cursor, result.context)
+                rowcount = cursor.rowcount
+            else:
+                rowcount = result.context.rowcount
+        context = result.context  # type: ignore[union-attr]
+        context.executemany = True
+        if returns_rows:
+            result._rewind(raws)  # type: ignore[union-attr]
+        # as SQLAlchemy reports it: the rowcount of the last batch
+        context._rowcount = rowcount
+        context._post_dml(result, distilled, extracted)
+        return result
+
+    def _post_dml(self, result: Any, distilled: list, extracted: Any) -> None:
+        """After a DML statement ran: read an implicit RETURNING (leaving the user an exhausted
+        result, as SQLAlchemy does), and keep the parameters inserted_primary_key and
+        compiled_parameters are computed from."""
+        info = self.compiled._dml_exec
+        self._dml_params = (distilled, extracted)
+        if info.implicit_returning and result._returns_rows:
+            cursor = result.cursor
+            try:
+                raws = cursor.fetchall()
+            except BaseException as err:
+                self.root_connection._handle_dbapi_exception(err, None, None, cursor, self)
+            # read after the fetch: SQLite counts RETURNING rows as they are fetched
+            self._rowcount = cursor.rowcount
+            self._lastrowid = cursor.lastrowid
+            rows = result._outputs(raws)
+            self.returned_default_rows = rows
+            if not info.isinsert:
+                self._rowcount = len(rows)
+            if info.supplemental:
+                result._rewind(raws)
+            else:
+                # as SQLAlchemy: the result still has the RETURNING columns, but no rows left
+                result._soft_close()
+        elif info.isinsert and info.postfetch_lastrowid and self._rowcount is None:
+            self._lastrowid = result.cursor.lastrowid if result.cursor is not None else None
+
+    def _pk_rows(self) -> list:
+        """One Row of primary-key values per parameter set of this INSERT."""
+        info = self.compiled._dml_exec
+        distilled, extracted = self._dml_params or ([], None)
+        param_sets = distilled or [{}]
+        meta = _pk_metadata(info)
+        returned = self.returned_default_rows or []
+        rows = []
+        lastrowid = self._lastrowid
+        for i, params in enumerate(param_sets):
+            values = []
+            for column, source, index, name in info.pk:
+                if source == "returning":
+                    values.append(returned[i][index] if i < len(returned) else None)
+                    continue
+                value = _param_value(info, self.compiled, name, params, extracted)
+                if source == "lastrowid" and value is None and lastrowid is not None and i == 0:
+                    proc = column.type._cached_result_processor(self.dialect, None)
+                    value = proc(lastrowid) if proc is not None else lastrowid
+                values.append(value)
+            rows.append(Row(meta, None, meta._key_to_index, tuple(values)))
+        return rows
+
+    @property
+    def compiled_parameters(self) -> list:
+        """Each parameter set as the statement saw it: every bind name with its value,
+        before type processing."""
+        if self._compiled_parameters is None:
+            compiled = self.compiled
+            if compiled is None:
+                return []
+            distilled, extracted = self._dml_params or ([], None)
+            info = compiled._dml_exec
+            sets = []
+            for params in distilled or [{}]:
+                current = {}
+                for name in compiled.bind_order:
+                    current[name] = _param_value(info, compiled, name, params, extracted)
+                sets.append(current)
+            self._compiled_parameters = sets
+        return self._compiled_parameters
 
     def inserted_primary_key_rows(self) -> list:
-        if not self.isinsert:
-            raise exc.InvalidRequestError("Statement is not an insert() expression construct.")
-        if self.executemany and not self.compiled.returning:
-            raise exc.InvalidRequestError(
-                "This statement was an executemany call; inserted_primary_key is not available"
-            )
-        return self._inserted_primary_key_rows or []
+        if self._inserted_primary_key_rows is None:
+            self._inserted_primary_key_rows = self._pk_rows()
+        return self._inserted_primary_key_rows
 
     def inserted_primary_key(self) -> Any:
-        if not self.isinsert:
-            raise exc.InvalidRequestError("Statement is not an insert() expression construct.")
         if self.executemany:
             raise exc.InvalidRequestError(
                 "This statement was an executemany call; if primary key returning is supported, "
                 "please use .inserted_primary_key_rows."
             )
-        rows = self._inserted_primary_key_rows
+        rows = self.inserted_primary_key_rows()
         return rows[0] if rows else None
+
+
+class _DefaultsContext:
+    """What a Python-side column default function receives as its `context` argument:
+    the connection, the statement, and (get_current_parameters()) the values of the row
+    being inserted or updated, keyed by column key."""
+
+    __slots__ = (
+        "root_connection", "dialect", "compiled", "execution_options", "current_column",
+        "_extracted", "_statement_values", "_params", "_current",
+    )
+
+    def __init__(self, connection: Any, compiled: Any, extracted: Any) -> None:
+        self.root_connection = connection
+        self.dialect = connection.dialect
+        self.compiled = compiled
+        self.execution_options = connection._execution_options
+        self.current_column: Any = None
+        self._extracted = extracted
+        self._statement_values: Optional[dict] = None
+        self._params: Optional[dict] = None
+        self._current: Optional[dict] = None
+
+    @property
+    def connection(self) -> Any:
+        return self.root_connection
+
+    @property
+    def engine(self) -> Any:
+        return self.root_connection.engine
+
+    @property
+    def isinsert(self) -> bool:
+        return self.compiled._dml_exec.isinsert
+
+    @property
+    def isupdate(self) -> bool:
+        return self.compiled._dml_exec.isupdate
+
+    def _begin(self, params: dict) -> None:
+        self._params = params
+        self._current = None
+
+    def _set(self, name: str, value: Any) -> None:
+        if self._current is not None:
+            self._current[name] = value
+
+    @property
+    def current_parameters(self) -> Optional[dict]:
+        """The row's parameters by bind name: the statement's values, the parameter set's,
+        and the defaults computed so far (made on first use: most defaults never look)."""
+        if self._params is None:
+            return None
+        current = self._current
+        if current is None:
+            values = self._statement_values
+            if values is None:
+                compiled = self.compiled
+                info = compiled._dml_exec
+                values = {name: None for name, _, _ in info.prefetch}
+                values.update(
+                    (name, _param_value(info, compiled, name, None, self._extracted))
+                    for name in info.value_binds
+                )
+                self._statement_values = values
+            current = self._current = {**values, **self._params}
+        return current
+
+    def get_current_parameters(self, isolate_multiinsert_groups: bool = True) -> dict:
+        """The values of the row this default is computed for, by column key."""
+        parameters = self.current_parameters
+        column = self.current_column
+        if parameters is None or column is None:
+            raise exc.InvalidRequestError(
+                "get_current_parameters() can only be invoked in the context of a Python side "
+                "column default function"
+            )
+        multi_keys = self.compiled._dml_exec.multi_keys
+        if isolate_multiinsert_groups and multi_keys is not None:
+            if isinstance(column, _MultiparamColumn):
+                index = column.index + 1
+                row = {column.original.key: parameters[column.key]}
+            else:
+                index = 0
+                row = {column.key: parameters[column.key]}
+            for key in multi_keys:
+                row[key] = parameters.get(f"{key}_m{index}")
+            return row
+        return parameters
+
+
+def _param_value(info: Any, compiled: Any, name: str, params: Any, extracted: Any) -> Any:
+    """The value bind `name` has in one execution: the user's parameter, else the statement's
+    own value (taken from the executed statement on a cache hit)."""
+    if params is not None and name in params:
+        return params[name]
+    found = info.value_binds.get(name) if info is not None else None
+    if found is not None:
+        bind, position = found
+        if extracted is not None:
+            return extracted[position].effective_value
+        return bind.effective_value
+    bind = compiled.binds.get(name)
+    return bind.effective_value if bind is not None else None
+
+
+def _pk_metadata(info: Any) -> Any:
+    """The result metadata of inserted_primary_key rows: the primary key columns' keys."""
+    meta = info.pk_meta
+    if meta is None:
+        meta = info.pk_meta = ResultMetaData(info.pk_keys)
+    return meta
+
+
+def _fire_sequence(connection: Any, sequence: Any, column: Any) -> Any:
+    """The next value of `sequence`, fetched before the INSERT (only when it can't be
+    rendered into the statement)."""
+    preparer = connection.dialect.identifier_preparer
+    return _select_nextval(connection, preparer._format_sequence_string_literal(sequence))
+
+
+def _fire_implicit_sequence(connection: Any, column: Any) -> Any:
+    """The next value of a SERIAL column's own sequence (`<table>_<column>_seq`), for an
+    INSERT that can't use RETURNING."""
+    table = column.table
+    preparer = connection.dialect.identifier_preparer
+    name = preparer.quote(f"{table.name}_{column.name}_seq")
+    if table.schema:
+        name = preparer.quote_schema(table.schema) + "." + name
+    return _select_nextval(connection, "'" + name.replace("'", "''") + "'")
+
+
+def _select_nextval(connection: Any, literal: str) -> Any:
+    sql = f"SELECT nextval({literal})"
+    if connection.dialect.paramstyle in ("pyformat", "format"):
+        sql = sql.replace("%", "%%")  # the driver reads the text as a format string
+    return connection.exec_driver_sql(sql).scalar()
+
+
+def _execute_default_expression(connection: Any, expression: Any, column: Any) -> Any:
+    """The value of a SQL-expression default, selected before the INSERT (only when it can't
+    be rendered into the statement)."""
+    compiled = expression.compile(dialect=connection.dialect)
+    params = compiled.construct_params(None)
+    sql = "SELECT " + compiled.string
+    if compiled.expanding:
+        sql, params = compiled._expand(params)
+    value = connection.exec_driver_sql(sql, params).scalar()
+    proc = column.type._cached_result_processor(connection.dialect, None)
+    return proc(value) if proc is not None else value

@@ -1,19 +1,12 @@
-"""The SQL layer: schema objects, types, expressions and their compilation. No I/O here."""
+"""The SQL layer: schema objects, types, expressions and their compilation. No I/O here.
+
+`ormcore.sql` offers the expression language's public names, as `sqlalchemy.sql` does; they
+are listed once, in sql/expression.py.
+"""
 
 from __future__ import annotations
 
-from .elements import BindParameter
-from .elements import ClauseElement
-from .elements import ColumnClause
-from .elements import ColumnElement
-from .elements import TextClause
-from .elements import TextualSelect
-from .elements import bindparam
-from .elements import column
-from .elements import literal_column
-from .elements import text
+from . import expression as _expression
+from .expression import *  # noqa: F401,F403 - the names expression.__all__ lists
 
-__all__ = [
-    "BindParameter", "ClauseElement", "ColumnClause", "ColumnElement", "TextClause",
-    "TextualSelect", "bindparam", "column", "literal_column", "text",
-]
+__all__ = list(_expression.__all__)

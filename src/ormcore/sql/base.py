@@ -49,6 +49,8 @@ class Executable(Generative):
     """A statement that Connection.execute() accepts."""
 
     _execution_options: dict = _EMPTY
+    # DML compiles for the keys of the execution's first parameter set (sql/dml.py)
+    _compile_uses_parameter_keys = False
     is_select = False
     is_insert = False
     is_update = False

@@ -29,6 +29,7 @@ from .elements import TextClause
 from .identifiers import _NONE_NAME
 from .identifiers import conv
 from .identifiers import quoted_name
+from .selectable import TableClause
 
 _creation_order = itertools.count(1)
 
@@ -304,7 +305,7 @@ class MetaData(SchemaItem):
 # -- Table -----------------------------------------------------------------------------------
 
 
-class Table(DialectKWArgs, SchemaItem, ClauseElement):
+class Table(DialectKWArgs, SchemaItem, TableClause):
     """A database table: named columns, a primary key, constraints and indexes.
 
     Table("name", metadata, Column(...), ...) registers itself in `metadata.tables`; asking
@@ -440,7 +441,11 @@ class Table(DialectKWArgs, SchemaItem, ClauseElement):
         return self.name
 
     def _gen_cache_key(self, binds: list) -> tuple:
-        return ("table", self)  # by identity: a Table is long-lived and knows its column types
+        # by identity: a Table is long-lived and knows its column types; one tuple, reused
+        key = self.__dict__.get("_table_key")
+        if key is None:
+            key = self.__dict__["_table_key"] = ("table", self)
+        return key
 
     def __str__(self) -> str:
         return _get_table_key(self.description, self.schema)

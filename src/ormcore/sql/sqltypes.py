@@ -25,6 +25,7 @@ from .type_api import NativeForEmulated
 from .type_api import TypeDecorator
 from .type_api import TypeEngine
 from .type_api import TypeEngineMixin
+from . import operators
 from .identifiers import _NONE_NAME
 from .identifiers import quoted_name
 
@@ -34,9 +35,33 @@ _NO_ARG = object()
 class Concatenable(TypeEngineMixin):
     """A type whose `+` means concatenation."""
 
+    class Comparator(TypeEngine.Comparator):
+        __slots__ = ()
+
+        def _adapt_expression(self, op: Any, other_comparator: Any) -> tuple:
+            if op is operators.add and isinstance(
+                other_comparator, (Concatenable.Comparator, NullType.Comparator)
+            ):
+                return operators.concat_op, self.expr.type
+            return super()._adapt_expression(op, other_comparator)
+
+    comparator_factory = Comparator
+
 
 class Indexable(TypeEngineMixin):
     """A type whose values can be indexed in SQL (`col["key"]`)."""
+
+    class Comparator(TypeEngine.Comparator):
+        __slots__ = ()
+
+        def _setup_getitem(self, index: Any) -> tuple:
+            raise NotImplementedError()
+
+        def __getitem__(self, index: Any) -> Any:
+            operator, right, result_type = self._setup_getitem(index)
+            return self.operate(operator, right, result_type=result_type)
+
+    comparator_factory = Comparator
 
 
 class NullType(TypeEngine):
@@ -45,6 +70,17 @@ class NullType(TypeEngine):
     __visit_name__ = "null"
     _isnull = True
 
+    class Comparator(TypeEngine.Comparator):
+        __slots__ = ()
+
+        def _adapt_expression(self, op: Any, other_comparator: Any) -> tuple:
+            # an untyped left side takes the type of the right one where order doesn't matter
+            if isinstance(other_comparator, NullType.Comparator) or not operators.is_commutative(op):
+                return op, self.expr.type
+            return other_comparator._adapt_expression(op, self)
+
+    comparator_factory = Comparator
+
     def literal_processor(self, dialect: Any) -> None:
         return None
 
@@ -52,10 +88,51 @@ class NullType(TypeEngine):
 # -- numbers ---------------------------------------------------------------------------------
 
 
+class _LookupComparator(TypeEngine.Comparator):
+    """Arithmetic result types from the type's `_expression_adaptations` table
+    (Integer + Numeric -> Numeric, DateTime - DateTime -> Interval, ...), as SQLAlchemy's."""
+
+    __slots__ = ()
+
+    def _adapt_expression(self, op: Any, other_comparator: Any) -> tuple:
+        self_type = self.type
+        othertype = other_comparator.type._type_affinity
+        table = _adaptations_for(self_type.__class__)
+        lookup = table.get(op, _EMPTY).get(othertype, self_type)
+        if lookup is othertype:
+            return op, other_comparator.type
+        if lookup is self_type._type_affinity:
+            return op, self_type
+        return op, type_api.to_instance(lookup)
+
+
+_EMPTY: dict = {}
+_adaptations_cache: dict = {}
+
+
+def _adaptations_for(cls: type) -> dict:
+    try:
+        return _adaptations_cache[cls]
+    except KeyError:
+        found = _adaptations_cache[cls] = cls._expression_adaptations_for(cls)  # type: ignore[attr-defined]
+        return found
+
+
 class Integer(TypeEngine):
     """An int column."""
 
     __visit_name__ = "integer"
+    comparator_factory = _LookupComparator
+
+    @staticmethod
+    def _expression_adaptations_for(cls: type) -> dict:
+        return {
+            operators.add: {Date: Date, Integer: cls, Numeric: Numeric},
+            operators.mul: {Interval: Interval, Integer: cls, Numeric: Numeric},
+            operators.truediv: {Integer: Numeric, Numeric: Numeric},
+            operators.floordiv: {Integer: cls, Numeric: Numeric},
+            operators.sub: {Integer: cls, Numeric: Numeric},
+        }
 
     @property
     def python_type(self) -> type:
@@ -100,6 +177,16 @@ class Numeric(TypeEngine):
 
     __visit_name__ = "numeric"
     _default_decimal_return_scale = 10
+    comparator_factory = _LookupComparator
+
+    @staticmethod
+    def _expression_adaptations_for(cls: type) -> dict:
+        return {
+            operators.mul: {Interval: Interval, Numeric: cls, Integer: cls},
+            operators.truediv: {Numeric: cls, Integer: cls},
+            operators.add: {Numeric: cls, Integer: cls},
+            operators.sub: {Numeric: cls, Integer: cls},
+        }
 
     def __init__(
         self,
@@ -690,6 +777,14 @@ class DateTime(TypeEngine):
     """A date and time; timezone=True asks for a timezone-aware database type."""
 
     __visit_name__ = "datetime"
+    comparator_factory = _LookupComparator
+
+    @staticmethod
+    def _expression_adaptations_for(cls: type) -> dict:
+        return {
+            operators.add: {Interval: cls},
+            operators.sub: {Interval: cls, DateTime: Interval},
+        }
 
     def __init__(self, timezone: bool = False) -> None:
         self.timezone = timezone
@@ -711,6 +806,14 @@ class Date(TypeEngine):
     """A calendar date."""
 
     __visit_name__ = "date"
+    comparator_factory = _LookupComparator
+
+    @staticmethod
+    def _expression_adaptations_for(cls: type) -> dict:
+        return {
+            operators.add: {Integer: cls, Interval: DateTime, Time: DateTime},
+            operators.sub: {Integer: cls, Date: Integer, Interval: DateTime, DateTime: Interval},
+        }
 
     @property
     def python_type(self) -> type:
@@ -724,6 +827,14 @@ class Time(TypeEngine):
     """A time of day."""
 
     __visit_name__ = "time"
+    comparator_factory = _LookupComparator
+
+    @staticmethod
+    def _expression_adaptations_for(cls: type) -> dict:
+        return {
+            operators.add: {Date: DateTime, Interval: cls},
+            operators.sub: {Time: Interval, Interval: cls},
+        }
 
     def __init__(self, timezone: bool = False) -> None:
         self.timezone = timezone
@@ -757,6 +868,16 @@ class Interval(Emulated, TypeDecorator):
     impl = DateTime
     cache_ok = True
     epoch = dt.datetime(1970, 1, 1)
+    comparator_factory = _LookupComparator
+
+    @staticmethod
+    def _expression_adaptations_for(cls: type) -> dict:
+        return {
+            operators.add: {Date: DateTime, Interval: cls, DateTime: DateTime, Time: Time},
+            operators.sub: {Interval: cls},
+            operators.mul: {Numeric: cls},
+            operators.truediv: {Numeric: cls},
+        }
 
     def __init__(
         self,
@@ -904,6 +1025,120 @@ class JSON(Indexable, TypeEngine):
     hashable = False
     NULL = _JSON_NULL
 
+    class Comparator(Indexable.Comparator):
+        """`col["key"]`, `col[0]`, `col[("a", 1)]` (a path); `.as_string()` & co. for SQL
+        values of a scalar type rather than JSON."""
+
+        __slots__ = ()
+
+        def _setup_getitem(self, index: Any) -> tuple:
+            if not isinstance(index, str) and isinstance(index, (tuple, list)):
+                bind = self.expr._bind_param(operators.json_path_getitem_op, tuple(index),
+                                             type_=JSON.JSONPathType())
+                return operators.json_path_getitem_op, bind, self.type
+            if getattr(index, "_is_clause_element", False):
+                return operators.json_getitem_op, index, self.type
+            index_type = JSON.JSONIntIndexType() if isinstance(index, int) else JSON.JSONStrIndexType()
+            bind = self.expr._bind_param(operators.json_getitem_op, index, type_=index_type)
+            return operators.json_getitem_op, bind, self.type
+
+        def _binary_w_type(self, type_: Any, method_name: str) -> Any:
+            expr = self.expr
+            if getattr(expr, "operator", None) not in (
+                operators.json_getitem_op, operators.json_path_getitem_op
+            ):
+                raise exc.InvalidRequestError(
+                    f"The JSON cast operator JSON.{method_name}() only works with a JSON index "
+                    f"expression e.g. col['q'].{method_name}()"
+                )
+            clone = expr._clone()
+            clone.type = type_
+            return clone
+
+        def as_boolean(self) -> Any:
+            return self._binary_w_type(Boolean(), "as_boolean")
+
+        def as_string(self) -> Any:
+            return self._binary_w_type(Unicode(), "as_string")
+
+        def as_integer(self) -> Any:
+            return self._binary_w_type(Integer(), "as_integer")
+
+        def as_float(self) -> Any:
+            return self._binary_w_type(Float(), "as_float")
+
+        def as_numeric(self, precision: int, scale: int, asdecimal: bool = True) -> Any:
+            return self._binary_w_type(Numeric(precision, scale, asdecimal=asdecimal), "as_numeric")
+
+        def as_json(self) -> Any:
+            return self.expr
+
+    comparator_factory = Comparator
+
+    class JSONElementType(TypeEngine):
+        """The type of an index or path inside a JSON expression; SQLite wants a JSON path."""
+
+        def _format_index(self, dialect: Any) -> Any:
+            return None
+
+        def bind_processor(self, dialect: Any) -> Any:
+            return self._format_index(dialect)
+
+        def literal_processor(self, dialect: Any) -> Any:
+            fmt = self._format_index(dialect)
+
+            def process(value: Any) -> str:
+                if fmt is not None:
+                    value = fmt(value)
+                if isinstance(value, int):
+                    return str(value)
+                return "'" + str(value).replace("'", "''") + "'"
+
+            return process
+
+    class JSONIndexType(JSONElementType):
+        """One key or position: `$."key"` / `$[0]` on SQLite, as given elsewhere."""
+
+        def _format_index(self, dialect: Any) -> Any:
+            if dialect.name != "sqlite":
+                return None
+
+            def process(value: Any) -> str:
+                if isinstance(value, int):
+                    return f"$[{value}]"
+                return f'$."{value}"'
+
+            return process
+
+    class JSONIntIndexType(JSONIndexType):
+        pass
+
+    class JSONStrIndexType(JSONIndexType):
+        pass
+
+    class JSONPathType(JSONElementType):
+        """A path: `{a, 1}` on PostgreSQL, `$."a"[1]` on SQLite."""
+
+        def _format_index(self, dialect: Any) -> Any:
+            if dialect.name == "sqlite":
+                def process(value: Any) -> str:
+                    return "$" + "".join(
+                        f"[{e}]" if isinstance(e, int) else f'."{e}"' for e in value
+                    )
+
+                return process
+            if dialect.name == "postgresql":
+                return lambda value: "{%s}" % ", ".join(str(e) for e in value)
+            return None
+
+        def literal_processor(self, dialect: Any) -> Any:
+            if self._format_index(dialect) is None:
+                def refuse(value: Any) -> str:
+                    raise NotImplementedError("a JSON path has no generic SQL literal form")
+
+                return refuse
+            return super().literal_processor(dialect)
+
     def __init__(self, none_as_null: bool = False) -> None:
         self.none_as_null = none_as_null
 
@@ -950,6 +1185,61 @@ class ARRAY(Indexable, Concatenable, TypeEngine):
     __visit_name__ = "ARRAY"
     _is_array = True
     zero_indexes = False
+
+    class Comparator(Indexable.Comparator, Concatenable.Comparator):
+        """`arr[i]`, `arr[i:j]` (1-based unless zero_indexes), any/all, and PostgreSQL's
+        containment operators."""
+
+        __slots__ = ()
+
+        def _setup_getitem(self, index: Any) -> tuple:
+            from .coercions import expect_expression
+            from .elements import Slice
+
+            type_ = self.type
+            key = self.expr.key
+            if isinstance(index, slice):
+                start, stop = index.start, index.stop
+                if type_.zero_indexes:
+                    start = start + 1 if isinstance(start, int) else start
+                    stop = stop + 1 if isinstance(stop, int) else stop
+                index = Slice(
+                    expect_expression(start, name=key, type_=type_api.INTEGERTYPE),
+                    expect_expression(stop, name=key, type_=type_api.INTEGERTYPE),
+                    index.step,
+                )
+                return operators.getitem, index, type_
+            if type_.zero_indexes and isinstance(index, int):
+                index += 1
+            if type_.dimensions is None or type_.dimensions == 1:
+                return_type = type_.item_type
+            else:
+                return_type = type_.__class__(type_.item_type, dimensions=type_.dimensions - 1,
+                                              zero_indexes=type_.zero_indexes)
+            return operators.getitem, index, return_type
+
+        def any(self, other: Any, operator: Any = None) -> Any:
+            from .elements import any_
+
+            return (operator or operators.eq)(any_(self.expr), other) if operator is None else \
+                operator(other, any_(self.expr))
+
+        def all(self, other: Any, operator: Any = None) -> Any:
+            from .elements import all_
+
+            return (operator or operators.eq)(all_(self.expr), other) if operator is None else \
+                operator(other, all_(self.expr))
+
+        def contains(self, other: Any, **kwargs: Any) -> Any:
+            return self.operate(_ARRAY_CONTAINS, other, result_type=Boolean())
+
+        def contained_by(self, other: Any) -> Any:
+            return self.operate(_ARRAY_CONTAINED_BY, other, result_type=Boolean())
+
+        def overlap(self, other: Any) -> Any:
+            return self.operate(_ARRAY_OVERLAP, other, result_type=Boolean())
+
+    comparator_factory = Comparator
 
     def __init__(
         self,
@@ -1024,6 +1314,42 @@ class ARRAY(Indexable, Concatenable, TypeEngine):
         hook = getattr(self.item_type, "_set_table", None)
         if hook is not None:
             hook(column, table)
+
+
+_ARRAY_CONTAINS = operators.custom_op("@>", precedence=15, natural_self_precedent=True,
+                                      eager_grouping=True)
+_ARRAY_CONTAINED_BY = operators.custom_op("<@", precedence=15, natural_self_precedent=True,
+                                          eager_grouping=True)
+_ARRAY_OVERLAP = operators.custom_op("&&", precedence=15, natural_self_precedent=True,
+                                     eager_grouping=True)
+
+
+class TupleType(TypeEngine):
+    """The type of a row value (`tuple_(a, b)`): one type per element."""
+
+    __visit_name__ = "tuple"
+    _is_tuple_type = True
+
+    def __init__(self, *types: Any) -> None:
+        self._fully_typed = all(not type_api.to_instance(t)._isnull for t in types)
+        self.types = [type_api.to_instance(t) for t in types]
+
+    def coerce_compared_value(self, op: Any, value: Any) -> TypeEngine:
+        return self
+
+    def _resolve_values_to_types(self, value: Any) -> "TupleType":
+        if self._fully_typed:
+            return self
+        return TupleType(*[
+            type_api.resolve_value_to_type(v) if t._isnull else t
+            for t, v in zip(self.types, value)
+        ])
+
+    def _gen_cache_key(self) -> tuple:
+        return (TupleType, tuple(t._cache_key for t in self.types))
+
+    def __repr__(self) -> str:
+        return f"TupleType({', '.join(repr(t) for t in self.types)})"
 
 
 class PickleType(TypeDecorator):

@@ -18,6 +18,8 @@ from typing import Callable
 from typing import Optional
 
 from .. import exc
+from .operators import ColumnOperators
+from .operators import custom_op
 
 if TYPE_CHECKING:
     from .sqltypes import NullType
@@ -31,8 +33,48 @@ _KEY_MEMO = "_ormcore_cache_key"
 _NOT_COPIED = (_MEMOS, _KEY_MEMO)
 
 
+# operator -> (function, extra args); filled in by default_comparator.py, which needs the
+# expression classes and so can only be imported after them
+_OPERATOR_LOOKUP: dict = {}
+_CUSTOM_OP: tuple = ()
+
+
 class TypeEngine:
     """Base of every SQL type."""
+
+    class Comparator(ColumnOperators):
+        """What operators do to an expression of this type; `type.comparator_factory(expr)`.
+
+        Subclass it (as `comparator_factory`) to change an operator for a type: every
+        ColumnOperators method ends in operate(op, *other), which builds the default.
+        """
+
+        __slots__ = ("expr", "type")
+
+        def __init__(self, expr: Any) -> None:
+            self.expr = expr
+            self.type = expr.type
+
+        def __clause_element__(self) -> Any:
+            return self.expr
+
+        def operate(self, op: Any, *other: Any, **kwargs: Any) -> Any:
+            entry = _OPERATOR_LOOKUP.get(op)
+            if entry is None:
+                entry = _lookup_operator(op)
+            return entry[0](self.expr, op, *other, *entry[1:], **kwargs)
+
+        def reverse_operate(self, op: Any, other: Any, **kwargs: Any) -> Any:
+            entry = _OPERATOR_LOOKUP.get(op)
+            if entry is None:
+                entry = _lookup_operator(op)
+            return entry[0](self.expr, op, other, *entry[1:], reverse=True, **kwargs)
+
+        def _adapt_expression(self, op: Any, other_comparator: Any) -> tuple:
+            """(operator, result type) of `self.expr <op> other`; the left type by default."""
+            return op, self.type
+
+    comparator_factory: Any = Comparator
 
     __visit_name__ = "type_engine"
     _is_type_mixin = False
@@ -235,6 +277,12 @@ class TypeEngine:
         return {k: v for k, v in self.__dict__.items() if k not in _NOT_COPIED}
 
 
+def _lookup_operator(op: Any) -> tuple:
+    if isinstance(op, custom_op):
+        return _CUSTOM_OP
+    raise NotImplementedError(f"Operator {getattr(op, '__name__', op)!r} is not supported on this expression")
+
+
 class TypeEngineMixin:
     """Marks a mixin of types (not a type itself), so `_type_affinity` stops below it."""
 
@@ -325,6 +373,23 @@ class TypeDecorator(ExternalType, TypeEngine):
     @property
     def impl_instance(self) -> TypeEngine:
         return self.impl
+
+    class Comparator(TypeEngine.Comparator):
+        """The decorated type's operators, as the impl defines them."""
+
+        __slots__ = ()
+
+    @property  # type: ignore[no-redef]
+    def comparator_factory(self) -> Any:  # the impl's operators (String + is ||)
+        impl_factory = self.impl.comparator_factory
+        if issubclass(impl_factory, TypeDecorator.Comparator):
+            return impl_factory
+        found = _decorator_comparators.get(impl_factory)
+        if found is None:
+            found = _decorator_comparators[impl_factory] = type(
+                "TDComparator", (TypeDecorator.Comparator, impl_factory), {"__slots__": ()}
+            )
+        return found
 
     def process_bind_param(self, value: Any, dialect: Any) -> Any:
         raise NotImplementedError()
@@ -444,6 +509,9 @@ class TypeDecorator(ExternalType, TypeEngine):
 
     def __repr__(self) -> str:
         return generic_repr(self, to_inspect=self.impl)
+
+
+_decorator_comparators: dict = {}
 
 
 class Variant(TypeDecorator):
@@ -596,6 +664,17 @@ def resolve_value_to_type(value: Any) -> TypeEngine:
     if found is None:
         return NULLTYPE
     return found._resolve_for_literal(value)
+
+
+def _tuple_type_of(value: tuple) -> TypeEngine:
+    """The TupleType of a tuple value: each element's type by its class."""
+    return _tuple_type_of_types([resolve_value_to_type(v) for v in value])
+
+
+def _tuple_type_of_types(types: list) -> TypeEngine:
+    from .sqltypes import TupleType
+
+    return TupleType(*types)
 
 
 def adapt_type(typeobj: Any, colspecs: dict) -> TypeEngine:

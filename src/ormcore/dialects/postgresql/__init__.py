@@ -14,6 +14,8 @@ from ...sql.sqltypes import TEXT
 from ...sql.sqltypes import VARCHAR
 from .ddl import CreateEnumType
 from .ddl import DropEnumType
+from .dml import Insert
+from .dml import insert
 from .psycopg2 import PGDialect_psycopg2
 from .psycopg2 import dialect
 from .types import ARRAY
@@ -37,4 +39,5 @@ __all__ = [
     "DOUBLE_PRECISION", "DropEnumType", "ENUM", "FLOAT", "INET", "INTEGER", "INTERVAL", "JSON",
     "JSONB", "MACADDR", "NUMERIC", "NamedType", "PGDialect_psycopg2", "REAL", "SMALLINT", "TEXT",
     "TIME", "TIMESTAMP", "TSVECTOR", "UUID", "VARCHAR", "dialect",
+    "Insert", "insert",
 ]

@@ -11,6 +11,7 @@ from typing import Any
 from typing import Optional
 
 from ...engine.default import DefaultDialect
+from .compiler import PGCompiler
 from . import ddl as pg_ddl
 from .ddl import PGDDLCompiler
 from .ddl import PGIdentifierPreparer
@@ -23,6 +24,8 @@ if TYPE_CHECKING:
 
 class PGDialect(DefaultDialect):
     """PostgreSQL, any driver."""
+
+    statement_compiler = PGCompiler
 
     name = "postgresql"
     ddl_compiler = PGDDLCompiler

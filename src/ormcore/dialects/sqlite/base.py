@@ -14,6 +14,7 @@ from typing import Any
 from typing import Optional
 
 from ...engine.default import DefaultDialect
+from .compiler import SQLiteCompiler
 from . import ddl as sqlite_ddl
 from .ddl import SQLiteDDLCompiler
 from .ddl import SQLiteIdentifierPreparer
@@ -26,6 +27,8 @@ if TYPE_CHECKING:
 
 class SQLiteDialect(DefaultDialect):
     """SQLite, any driver."""
+
+    statement_compiler = SQLiteCompiler
 
     name = "sqlite"
     ddl_compiler = SQLiteDDLCompiler

@@ -6,7 +6,9 @@ Uses sqlite3's named paramstyle, so the dicts users pass reach the driver untouc
 from __future__ import annotations
 
 import os
+import re
 from typing import Any
+from typing import Optional
 
 from ... import exc
 from ...pool import QueuePool
@@ -21,6 +23,13 @@ _DRIVER_ARGS = {
     "check_same_thread": lambda v: str(v).lower() in ("1", "true", "yes", "on"),
     "cached_statements": int,
 }
+
+
+def _regexp(pattern: Optional[str], value: Optional[str]) -> Optional[bool]:
+    """`value REGEXP pattern` as SQLAlchemy registers it: re.search, NULL in -> NULL out."""
+    if pattern is None or value is None:
+        return None
+    return re.search(pattern, value) is not None
 
 
 def _is_memory(url: Any) -> bool:
@@ -71,6 +80,18 @@ class SQLiteDialect_pysqlite(SQLiteDialect):
         # pooled file connections move between threads; memory ones stay with their thread
         opts.setdefault("check_same_thread", _is_memory(url))
         return [filename], opts
+
+    def on_connect(self) -> Any:
+        """Register REGEXP (SQLite has the operator but no function behind it), then the
+        configured isolation level, on each new connection."""
+        set_level = super().on_connect()
+
+        def connect(dbapi_conn: Any) -> None:
+            dbapi_conn.create_function("regexp", 2, _regexp, deterministic=True)
+            if set_level is not None:
+                set_level(dbapi_conn)
+
+        return connect
 
     def is_disconnect(self, e: BaseException, connection: Any, cursor: Any) -> bool:
         return isinstance(e, self.loaded_dbapi.ProgrammingError) and (
