@@ -18,4 +18,12 @@ cdef extern from *:
     """
     bint ORMCORE_DEBUG
 
+cimport cython
+
+import enum
+
 include "row.pyx"
+include "state.pyx"
+include "history.pyx"
+include "identity.pyx"
+include "hydrate.pyx"

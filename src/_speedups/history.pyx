@@ -1,0 +1,181 @@
+# Attribute instrumentation: the compiled twin of src/ormcore/_core_py/history.py (the
+# specification; this file mirrors it name for name). Included by core.pyx.
+#
+# Shape (CPython 3.11, measured on this machine; see benchmarks/orm_core.py):
+# - Reads of loaded values never reach this file: AttributeDescriptor is a NON-data
+#   descriptor (no __set__), so CPython's own attribute lookup (specialized by the 3.11
+#   interpreter for inline values) finds the instance value first. A Cython data descriptor
+#   made every read ~2.7x slower (DESIGN.md).
+# - Writes: InstrumentedBase's tp_setattro is _hi_setattr, called by CPython directly (no
+#   Python frame, no argument tuple). It asks the type, through CPython's method cache,
+#   whether the name is an AttributeDescriptor (no per-class name set to keep in sync), reads
+#   the state and the old value with _st_instance_value (no __dict__ materialized, no loader
+#   run), and stores the value with PyObject_GenericSetAttr, which keeps inline values.
+# - Caveat of any C-level tp_setattro: CPython's "hackcheck" then refuses
+#   object.__setattr__(instance, ...) on InstrumentedBase subclasses (TypeError). The ORM
+#   uses set_committed_value() or the state's methods instead. Classes mapped imperatively
+#   get `cls.__setattr__ = instrumented_setattr` (a Python-level slot: slower, no caveat).
+
+import collections
+
+
+@cython.auto_pickle(False)
+cdef class AttributeDescriptor:
+    """The class attribute of one mapped attribute; subclass it to add SQL operators.
+
+    `__get__` runs only when the instance has no value for `key`: on the class it returns
+    the descriptor itself; on an instance it calls `state.manager._load_missing(state, key)`
+    and returns what that returns (the loader is expected to have stored the value).
+    Subclasses must not override __get__ (the compiled core relies on its own).
+    """
+
+    cdef public object key
+
+    def __init__(self, key):
+        self.key = key
+
+    def __get__(self, obj, cls):
+        if obj is None:
+            return self
+        if _ST_PEEKING:
+            return _NO_VALUE  # _st_instance_value is asking: the instance has no value
+        state = _st_instance_value(obj, STATE_KEY)
+        if not isinstance(state, InstanceState) or (<InstanceState>state).manager is None:
+            raise AttributeError(
+                f"{type(obj).__name__!r} object has no attribute {self.key!r}")
+        return (<InstanceState>state).manager._load_missing(state, self.key)
+
+    def __repr__(self):
+        return f"<{type(self).__name__} {self.key!r}>"
+
+
+_ST_ATTR_DESCR_GET = ormcore_st_descr_get(<PyTypeObject*>AttributeDescriptor)
+
+
+cdef inline bint _hi_is_mapped(PyTypeObject* tp, object name):
+    cdef PyObject* descr
+    if PyUnicode_CheckExact(name):
+        descr = _st_type_lookup(tp, name)
+        return descr is not NULL and PyObject_TypeCheck(<object>descr,
+                                                         <PyTypeObject*>AttributeDescriptor)
+    return isinstance(_hi_class_attribute(<object>tp, name), AttributeDescriptor)
+
+
+cdef object _hi_class_attribute(object cls, object name):
+    for klass in cls.__mro__:
+        found = klass.__dict__.get(name, _NO_VALUE)
+        if found is not _NO_VALUE:
+            return found
+    return None
+
+
+cdef int _hi_setattr(object obj, object name, PyObject* value) except -1:
+    cdef InstanceState state
+    if _hi_is_mapped(Py_TYPE(obj), name):
+        found = _st_instance_value(obj, STATE_KEY)
+        if isinstance(found, InstanceState):
+            state = <InstanceState>found
+            if state._committed_state is not None and name in state._committed_state:
+                state._flag_modified()  # the committed value is kept: no need to read it
+            else:
+                state._modified(name, _st_instance_value(obj, name))
+    return _st_generic_setattr(obj, name, value)
+
+
+cdef int _hi_delattr(object obj, object name) except -1:
+    cdef InstanceState state
+    if _hi_is_mapped(Py_TYPE(obj), name):
+        found = _st_instance_value(obj, STATE_KEY)
+        old = _st_instance_value(obj, name)
+        if isinstance(found, InstanceState):
+            state = <InstanceState>found
+            if old is _NO_VALUE and (
+                state._expired_attributes is None or name not in state._expired_attributes
+            ):
+                raise AttributeError(f"{type(obj).__name__!r} object has no value for {name!r}")
+            state._modified(name, old)
+            if old is _NO_VALUE:
+                return 0
+    return _st_generic_setattr(obj, name, NULL)
+
+
+def instrumented_setattr(obj, name, value):
+    """`obj.name = value`, recording history when `name` is a mapped attribute of a known
+    instance (one with a state); otherwise object.__setattr__'s behaviour."""
+    _hi_setattr(obj, name, <PyObject*>value)
+
+
+def instrumented_delattr(obj, name):
+    """`del obj.name`: history as for a write of 'no value'; AttributeError when there is
+    no value to delete (and the attribute is not expired)."""
+    _hi_delattr(obj, name)
+
+
+@cython.auto_pickle(False)
+cdef class InstrumentedBase:
+    """A base for mapped classes whose attribute writes record history."""
+
+    def __setattr__(self, name, value):
+        _hi_setattr(self, name, <PyObject*>value)
+
+    def __delattr__(self, name):
+        _hi_delattr(self, name)
+
+
+# CPython 3.11 sets up an instance's inline values in object.__new__ (object_new), not in
+# the allocator: with Cython's own tp_new every instance of a subclass got a materialized
+# __dict__ on its first attribute store (measured: +25% memory, reads 1.5-3x slower). The
+# base has no C fields, so object's tp_new is exactly right; set it before any subclass
+# inherits the slot.
+(<PyTypeObject*>InstrumentedBase).tp_new = (<PyTypeObject*>object).tp_new
+
+
+def set_committed_value(obj, key, value):
+    """Store `value` as loaded from the database: no history, not expired."""
+    _st_generic_setattr(obj, key, <PyObject*>value)
+    state = _st_instance_value(obj, STATE_KEY)
+    if isinstance(state, InstanceState):
+        state._commit((key,))
+
+
+class History(collections.namedtuple("History", ["added", "unchanged", "deleted"])):
+    """(added, unchanged, deleted) of one attribute, as SQLAlchemy's History."""
+
+    __slots__ = ()
+
+    def __bool__(self):
+        return self != ((), (), ())
+
+    def empty(self):
+        return not bool((self.added or self.deleted) or self.unchanged)
+
+    def has_changes(self):
+        return bool(self.added or self.deleted)
+
+    def non_deleted(self):
+        return list(self.added or ()) + list(self.unchanged or ())
+
+
+def get_history(InstanceState state, key):
+    """The scalar history of `key`: SQLAlchemy's History.from_scalar_attribute."""
+    obj = <object>PyWeakref_GET_OBJECT(state)
+    current = _NO_VALUE if obj is None else _st_instance_value(obj, key)
+    committed = state._committed_state
+    if committed is None or key not in committed:
+        if current is _NO_VALUE:
+            return History((), (), ())
+        return History((), [current], ())
+    original = committed[key]
+    if current is not _NO_VALUE and (current is original or _hi_equal(current, original)):
+        return History((), [current], ())
+    deleted = () if original is _NO_VALUE else [original]
+    if current is _NO_VALUE:
+        return History((), (), deleted)
+    return History([current], (), deleted)
+
+
+cdef bint _hi_equal(object a, object b):
+    try:
+        return (a == b) is True
+    except Exception:
+        return False
