@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import ast
+import os
 import re
 from pathlib import Path
 from typing import Iterator
@@ -107,19 +108,37 @@ def test_twin_exports_what_the_cython_files_define() -> None:
 
 
 def test_chooser_takes_every_core_name_from_either_core() -> None:
+    """_core.py binds each name of the twin's __all__ from the chosen module (`_impl.X`), and
+    imports the same names from the twin for type checkers."""
     exported = set(_literal_all(PACKAGE / "_core_py" / "__init__.py"))
     tree = ast.parse((PACKAGE / "_core.py").read_text(encoding="utf-8"))
-    taken: dict = {"._core_py": [], "._core_c": []}
+    for_checkers: list = []
+    bound: list = []
     for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module in (
-            "_core_py", "_core_c"
+        if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module == "_core_py":
+            for_checkers.extend(alias.name for alias in node.names)
+        if (
+            isinstance(node, ast.Assign)
+            and isinstance(node.value, ast.Attribute)
+            and isinstance(node.value.value, ast.Name)
+            and node.value.value.id == "_impl"
         ):
-            taken["." + node.module].extend(alias.name for alias in node.names)
-    assert set(taken["._core_c"]) == exported
-    # every branch that falls back to the twin takes the full set too
-    branches = len(taken["._core_py"]) // max(len(exported), 1)
-    assert branches >= 1 and sorted(taken["._core_py"]) == sorted(list(exported) * branches)
+            assert [t.id for t in node.targets] == [node.value.attr]
+            bound.append(node.value.attr)
+    assert sorted(bound) == sorted(exported)
+    assert sorted(for_checkers) == sorted(exported)
     assert exported <= set(_literal_all(PACKAGE / "_core.py"))
+
+
+def test_compiled_core_has_every_name_of_the_twin() -> None:
+    try:
+        import ormcore._core_c as core_c
+    except ImportError:
+        if os.environ.get("ORMCORE_REQUIRE_SPEEDUPS") == "1":
+            raise
+        pytest.skip("the compiled core is not built here")
+    exported = set(_literal_all(PACKAGE / "_core_py" / "__init__.py"))
+    assert exported <= set(dir(core_c))
 
 
 # -- layering ----------------------------------------------------------------------------------

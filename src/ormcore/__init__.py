@@ -12,6 +12,7 @@ from . import pool
 from . import schema
 from . import types
 from ._core import has_speedups
+from .inspection import inspect
 from .engine import Connection
 from .engine import CursorResult
 from .engine import Engine
@@ -199,6 +200,7 @@ from .types import VARCHAR
 __version__ = "0.1.0"
 
 __all__ = [
+    "inspect",
     "ARRAY",
     "Alias",
     "AliasedReturnsRows",

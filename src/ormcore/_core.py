@@ -2,16 +2,37 @@
 
 Everything else imports the core's names from here. ORMCORE_PURE_PYTHON=1, or an interpreter
 other than CPython, selects the twin; otherwise the compiled core is used when it imports.
+Type checkers read the twin.
 """
 
 from __future__ import annotations
 
 import os
 import platform
+from types import ModuleType
 from typing import TYPE_CHECKING
 from typing import Optional
 
-_why_pure: Optional[str] = None
+
+def _load() -> tuple[ModuleType, Optional[str]]:
+    """The core module to use, and why it is the pure one (None when it is compiled)."""
+    if os.environ.get("ORMCORE_PURE_PYTHON", "") not in ("", "0"):
+        reason = "ORMCORE_PURE_PYTHON is set"
+    elif platform.python_implementation() != "CPython":
+        reason = f"the compiled core needs CPython, not {platform.python_implementation()}"
+    else:
+        try:
+            from . import _core_c
+
+            return _core_c, None
+        except ImportError as err:
+            reason = f"the compiled core did not import: {err}"
+    from . import _core_py
+
+    return _core_py, reason
+
+
+_impl, _why_pure = _load()
 
 if TYPE_CHECKING:
     from ._core_py import AttributeDescriptor
@@ -28,73 +49,21 @@ if TYPE_CHECKING:
     from ._core_py import instrumented_setattr
     from ._core_py import make_rows
     from ._core_py import set_committed_value
-elif os.environ.get("ORMCORE_PURE_PYTHON", "") not in ("", "0"):
-    from ._core_py import AttributeDescriptor
-    from ._core_py import BaseRow
-    from ._core_py import History
-    from ._core_py import IdentityMap
-    from ._core_py import InstanceState
-    from ._core_py import InstrumentedBase
-    from ._core_py import LoaderCallableStatus
-    from ._core_py import RowIterator
-    from ._core_py import RowLoader
-    from ._core_py import get_history
-    from ._core_py import instrumented_delattr
-    from ._core_py import instrumented_setattr
-    from ._core_py import make_rows
-    from ._core_py import set_committed_value
-
-    _why_pure = "ORMCORE_PURE_PYTHON is set"
-elif platform.python_implementation() != "CPython":
-    from ._core_py import AttributeDescriptor
-    from ._core_py import BaseRow
-    from ._core_py import History
-    from ._core_py import IdentityMap
-    from ._core_py import InstanceState
-    from ._core_py import InstrumentedBase
-    from ._core_py import LoaderCallableStatus
-    from ._core_py import RowIterator
-    from ._core_py import RowLoader
-    from ._core_py import get_history
-    from ._core_py import instrumented_delattr
-    from ._core_py import instrumented_setattr
-    from ._core_py import make_rows
-    from ._core_py import set_committed_value
-
-    _why_pure = f"the compiled core needs CPython, not {platform.python_implementation()}"
 else:
-    try:
-        from ._core_c import AttributeDescriptor
-        from ._core_c import BaseRow
-        from ._core_c import History
-        from ._core_c import IdentityMap
-        from ._core_c import InstanceState
-        from ._core_c import InstrumentedBase
-        from ._core_c import LoaderCallableStatus
-        from ._core_c import RowIterator
-        from ._core_c import RowLoader
-        from ._core_c import get_history
-        from ._core_c import instrumented_delattr
-        from ._core_c import instrumented_setattr
-        from ._core_c import make_rows
-        from ._core_c import set_committed_value
-    except ImportError as err:
-        from ._core_py import AttributeDescriptor
-        from ._core_py import BaseRow
-        from ._core_py import History
-        from ._core_py import IdentityMap
-        from ._core_py import InstanceState
-        from ._core_py import InstrumentedBase
-        from ._core_py import LoaderCallableStatus
-        from ._core_py import RowIterator
-        from ._core_py import RowLoader
-        from ._core_py import get_history
-        from ._core_py import instrumented_delattr
-        from ._core_py import instrumented_setattr
-        from ._core_py import make_rows
-        from ._core_py import set_committed_value
-
-        _why_pure = f"the compiled core did not import: {err}"
+    AttributeDescriptor = _impl.AttributeDescriptor
+    BaseRow = _impl.BaseRow
+    History = _impl.History
+    IdentityMap = _impl.IdentityMap
+    InstanceState = _impl.InstanceState
+    InstrumentedBase = _impl.InstrumentedBase
+    LoaderCallableStatus = _impl.LoaderCallableStatus
+    RowIterator = _impl.RowIterator
+    RowLoader = _impl.RowLoader
+    get_history = _impl.get_history
+    instrumented_delattr = _impl.instrumented_delattr
+    instrumented_setattr = _impl.instrumented_setattr
+    make_rows = _impl.make_rows
+    set_committed_value = _impl.set_committed_value
 
 __all__ = [
     "AttributeDescriptor",

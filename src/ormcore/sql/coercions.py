@@ -15,6 +15,7 @@ from typing import Any
 from typing import Optional
 
 from .. import exc
+from .. import inspection
 from . import operators
 
 
@@ -26,11 +27,21 @@ def _clause_element(obj: Any) -> Any:
     seen = 0
     while not getattr(obj, "_is_clause_element", False):
         ce = getattr(obj, "__clause_element__", None)
+        if ce is None and isinstance(obj, type):
+            # a mapped class (`select(User)`, `exists().select_from(User)`): its mapper's
+            # selectable, found through inspect() so that sql never imports orm
+            ce = _inspected(obj)
         if ce is None or seen > 10:
             return None
         obj = ce()
         seen += 1
     return obj
+
+
+def _inspected(obj: Any) -> Any:
+    """The `__clause_element__` of what inspect(obj) returns, or None."""
+    found = inspection.inspect(obj, raiseerr=False)
+    return None if found is None else getattr(found, "__clause_element__", None)
 
 
 def _select_as_scalar(obj: Any) -> Any:

@@ -284,8 +284,16 @@ class SelectCompiler:
                 self.process(f, asfrom=True, **kw) for f in froms  # type: ignore[attr-defined]
             )
 
-        if select._where_criteria:
-            where = self._and_list(select._where_criteria, kw)
+        criteria = select._where_criteria
+        for raw in select._raw_columns:
+            # an ORM entity's own criteria (a single-table-inheritance subclass's
+            # discriminator IN (...)), after the statement's
+            extra = getattr(raw, "_entity_criteria", None)
+            if extra:
+                criteria = criteria + tuple(
+                    c for c in extra if not any(c is seen for seen in criteria))
+        if criteria:
+            where = self._and_list(criteria, kw)
             if where:
                 text += " \nWHERE " + where
         if select._group_by_clauses:

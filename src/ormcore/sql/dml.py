@@ -38,8 +38,12 @@ def _clause_element(value: Any) -> Any:
     if isinstance(value, ClauseElement):
         return value
     getter = getattr(value, "__clause_element__", None)
+    if getter is None and isinstance(value, type):
+        getter = coercions._inspected(value)  # a mapped class: `update(User)`
     if getter is not None:
-        return getter()
+        value = getter()
+        # an ORM entity stands for its table here
+        return getattr(value, "_entity_from_clause", value)
     return value
 
 

@@ -359,8 +359,12 @@ def _coerce_from(element: Any, argname: str = "FROM clause") -> "FromClause":
     if isinstance(element, FromClause):
         return element
     ce = getattr(element, "__clause_element__", None)
+    if ce is None and isinstance(element, type):
+        ce = coercions._inspected(element)  # a mapped class: its mapper's selectable
     if ce is not None:
         resolved = ce()
+        # an ORM entity (`select_from(User)`, `join(User, ...)`) stands for its selectable
+        resolved = getattr(resolved, "_entity_from_clause", resolved)
         if isinstance(resolved, FromClause):
             return resolved
         element = resolved
@@ -386,6 +390,8 @@ def _coerce_columns_clause(element: Any) -> Any:
     if isinstance(element, (ColumnElement, FromClause, TextClause)):
         return element
     ce = getattr(element, "__clause_element__", None)
+    if ce is None and isinstance(element, type):
+        ce = coercions._inspected(element)  # a mapped class: all its mapper's columns
     if ce is not None:
         return _coerce_columns_clause(ce())
     if element is None:
