@@ -9,12 +9,16 @@ from benchmarks.workloads.core_fetch_all import CoreFetchAll
 from benchmarks.workloads.core_fetch_iter import CoreFetchIter
 from benchmarks.workloads.core_select_join import CoreSelectJoin
 from benchmarks.workloads.core_single_row import CoreSingleRow
+from benchmarks.workloads.orm_get import OrmGet
+from benchmarks.workloads.orm_get import OrmGetHits
+from benchmarks.workloads.orm_load_many import OrmLoadMany
+from benchmarks.workloads.orm_select_one import OrmSelectOne
 
 WORKLOADS: dict[str, type[Workload]] = {
     cls.name: cls
     for cls in (
         CoreFetchAll, CoreFetchIter, CoreExecutemany, CoreSingleRow, CoreSelectJoin,
-        CoreCompileShapes,
+        CoreCompileShapes, OrmLoadMany, OrmSelectOne, OrmGet, OrmGetHits,
     )
 }
 

@@ -41,6 +41,8 @@ from .properties import column_property
 from .properties import deferred
 from .properties import mapped_column
 from .properties import synonym
+from . import loading as _loading  # noqa: F401  (installs Select.from_statement)
+from .query import Query
 from .scoping import QueryPropertyDescriptor
 from .scoping import scoped_session
 from .session import Session
@@ -49,6 +51,8 @@ from .session import SessionTransaction
 from .session import SessionTransactionOrigin
 from .session import SessionTransactionState
 from .session import close_all_sessions
+from .session import make_transient
+from .session import make_transient_to_detached
 from .session import object_session
 from .session import sessionmaker
 from .state import AttributeState
@@ -58,12 +62,15 @@ from .._core import History
 __all__ = [
     "QueryPropertyDescriptor",
     "scoped_session",
+    "Query",
     "Session",
     "SessionEvents",
     "SessionTransaction",
     "SessionTransactionOrigin",
     "SessionTransactionState",
     "close_all_sessions",
+    "make_transient",
+    "make_transient_to_detached",
     "object_session",
     "sessionmaker",
     "AttributeState",

@@ -615,6 +615,11 @@ class _MapperEntity(FromClause):
     def is_derived_from(self, fromclause: Any) -> bool:
         return self.mapper.persist_selectable.is_derived_from(fromclause)
 
+    def _gen_cache_key(self, binds: list) -> tuple:
+        # the compiled-cache key of select(Entity): the mapper (its columns are fixed once
+        # mapped), so repeated ORM statements reuse their compiled form
+        return (self.__visit_name__, self.mapper)
+
     def __repr__(self) -> str:
         return f"<ORM entity {self.mapper.class_.__name__}>"
 

@@ -57,6 +57,8 @@ __all__ = [
     "SessionTransactionOrigin",
     "SessionTransactionState",
     "close_all_sessions",
+    "make_transient",
+    "make_transient_to_detached",
     "object_session",
     "sessionmaker",
 ]
@@ -297,10 +299,12 @@ class SessionTransaction:
             # a SAVEPOINT starts from a flushed state, so rolling it back undoes only what
             # happened inside it
             self.session.flush()
-        self._new = weakref.WeakKeyDictionary()
-        self._deleted = weakref.WeakKeyDictionary()
-        self._dirty = weakref.WeakKeyDictionary()
-        self._key_switches = weakref.WeakKeyDictionary()
+        # keyed by InstanceState, which is itself the weak reference to its instance (and
+        # cannot be weakly referenced): these hold states, never instances
+        self._new: dict = {}
+        self._deleted: dict = {}
+        self._dirty: dict = {}
+        self._key_switches: dict = {}
 
     def _restore_snapshot(self, dirty_only: bool = False) -> None:
         """After a rollback: pending objects become transient again, deletions are undone,
@@ -965,14 +969,162 @@ class Session:
     def _execute_orm_statement(
         self, statement: Any, params: Any, execution_options: dict, bind_arguments: dict, scalar: bool
     ) -> Any:
-        """EXTENSION POINT for ORM-enabled statements (select(Entity), ORM DML): a statement
-        whose `_propagate_attrs["compile_state_plugin"]` is "orm" is routed here. The mapping
-        layer provides the compile state (SQLAlchemy's orm_pre_session_exec /
-        orm_execute_statement); until it does, such statements cannot run."""
-        raise exc.InvalidRequestError(
-            "ORM-enabled statements are executed by the ORM mapping layer, which is not "
-            "available in this build of ormcore.orm"
-        )
+        """Run an ORM-enabled statement (select(Entity), from_statement) through
+        ormcore.orm.loading: autoflush first, then rows -> objects via the identity map."""
+        from .loading import execute_orm
+
+        result = execute_orm(self, statement, params, execution_options, bind_arguments)
+        if scalar:
+            return result.scalar()
+        return result
+
+    # -- loading: get, refresh, expire, merge, query (ormcore.orm.loading) ----------------------
+
+    def get(
+        self,
+        entity: Any,
+        ident: Any,
+        *,
+        options: Any = None,
+        populate_existing: bool = False,
+        with_for_update: Any = None,
+        identity_token: Any = None,
+        execution_options: Optional[dict] = None,
+        bind_arguments: Optional[dict] = None,
+    ) -> Any:
+        """The instance with primary key `ident`, from the identity map when present (one
+        key build, one probe), else loaded with a SELECT; None when there is no such row."""
+        # the identity-map hit is the hot path: one cached lookup of the entity, one probe
+        try:
+            mapper, npk, identity_class, class_ = _get_entities[entity]
+        except (KeyError, TypeError):
+            mapper, npk, identity_class, class_ = _get_entity(entity)
+        pk = ident
+        if npk != 1 or type(pk) is tuple or type(pk) is list or type(pk) is dict:
+            pk = _normalize_ident(mapper, ident)
+        if not populate_existing and with_for_update is None:
+            obj = self.identity_map.get_by_pk(identity_class, pk, identity_token)
+            if obj is not None:
+                if obj.__dict__[_STATE_KEY]._expired_attributes:
+                    from .exc import ObjectDeletedError
+
+                    state = obj.__dict__[_STATE_KEY]
+                    try:
+                        state._load_expired_keys(set(state._expired_attributes))
+                    except ObjectDeletedError:
+                        return None
+                if type(obj) is not class_ and not isinstance(obj, class_):
+                    return None
+                return obj
+        from .loading import load_on_pk_identity
+
+        return load_on_pk_identity(
+            self, mapper, pk if npk > 1 else (pk,), populate_existing=populate_existing,
+            with_for_update=with_for_update, execution_options=execution_options)
+
+    def get_one(self, entity: Any, ident: Any, **kw: Any) -> Any:
+        """As get(), but NoResultFound when there is no such row."""
+        instance = self.get(entity, ident, **kw)
+        if instance is None:
+            raise exc.NoResultFound("No row was found when one was required")
+        return instance
+
+    def refresh(self, instance: Any, attribute_names: Optional[Iterable[str]] = None,
+                with_for_update: Any = None) -> None:
+        """Reload the instance's attributes (all, or `attribute_names`) from the database."""
+        from . import loading
+        from .base import object_state
+
+        state = object_state(instance)
+        self._expire_state_check(state, "refresh")
+        loading.refresh_state(self, state, attribute_names, with_for_update)
+
+    def expire(self, instance: Any, attribute_names: Optional[Iterable[str]] = None) -> None:
+        """Mark the instance's attributes (all, or `attribute_names`) to load on next access."""
+        from .base import object_state
+
+        state = object_state(instance)
+        self._expire_state_check(state, "expire")
+        state._expire(None if attribute_names is None else list(attribute_names))
+
+    def expire_all(self) -> None:
+        """Expire every persistent instance of the session."""
+        for state in self.identity_map.all_states():
+            state._expire()
+
+    def _expire_state_check(self, state: Any, verb: str) -> None:
+        if state.session_id != self.hash_key or (
+            state.key is not None and not self.identity_map.contains_state(state)
+            and state not in self._deleted
+        ) or state.key is None:
+            from .base import state_str
+
+            raise exc.InvalidRequestError(
+                f"Instance '{state_str(state)}' is not persistent within this Session")
+
+    def merge(self, instance: Any, load: bool = True, options: Any = None) -> Any:
+        """The persistent instance with the same primary key as `instance` (loaded, or a
+        new pending one), with `instance`'s loaded attributes copied onto it."""
+        from .base import object_state
+
+        state = object_state(instance)
+        mapper = state.manager.mapper
+        if state.session_id == self.hash_key and (
+            state.key is not None and self.identity_map.contains_state(state)
+            or state in self._new
+        ):
+            return instance
+        values = instance.__dict__
+        pk = tuple(values.get(prop.key) if prop is not None else None for prop in mapper._pk_props)
+        merged = None
+        if all(v is not None for v in pk):
+            key_pk = pk[0] if len(pk) == 1 else pk
+            merged = self.identity_map.get_by_pk(mapper._identity_class, key_pk, state.identity_token)
+            if merged is None:
+                if load:
+                    merged = self.get(mapper.class_, pk)
+                else:
+                    if state.key is None:
+                        raise exc.InvalidRequestError(
+                            "merge() with load=False option does not support objects "
+                            "transient (i.e. unpersisted) objects.  flush() all changes on "
+                            "mapped instances before merging with load=False.")
+        if merged is None:
+            if not load and state.key is not None:
+                merged = mapper.class_.__new__(mapper.class_)
+                new_state = mapper.class_manager._new_state_if_none(merged)
+                for key in mapper._props:
+                    prop = mapper._props[key]
+                    if getattr(prop, "_is_column_property", False) and key in values:
+                        merged.__dict__[key] = values[key]
+                new_state.key = state.key
+                new_state.session_id = self.hash_key
+                self.identity_map.add(new_state)
+                return merged
+            merged = mapper.class_.__new__(mapper.class_)
+            mapper.class_manager._new_state_if_none(merged)
+            for key, value in values.items():
+                prop = mapper._props.get(key)
+                if prop is not None and getattr(prop, "_is_column_property", False):
+                    setattr(merged, key, value)
+            self.add(merged)
+            return merged
+        for key, value in values.items():
+            prop = mapper._props.get(key)
+            if prop is None or not getattr(prop, "_is_column_property", False):
+                continue
+            if not load:
+                merged.__dict__[key] = value
+            elif merged.__dict__.get(key, _NOT_SET) != value or key not in merged.__dict__:
+                setattr(merged, key, value)
+        return merged
+
+    def query(self, *entities: Any, **kwargs: Any) -> Any:
+        """A legacy Query over `entities` in this session."""
+        from .query import Query
+
+        cls = self._query_cls or Query
+        return cls(entities, self, **kwargs)
 
     # -- objects: the identity map, the unit of work and autoflush ----------------------------
 
@@ -1017,10 +1169,172 @@ class Session:
             self._flushing = False
 
     def _flush(self, objects: Optional[Iterable[Any]] = None) -> None:
-        """EXTENSION POINT: the unit of work (ormcore.orm.unitofwork) plans and emits the
-        flush here, inside `with self._flush_transaction():`. Without a mapping layer no
-        object can be pending, modified or deleted, so flush() returns before reaching it."""
-        raise NotImplementedError("the unit of work is provided by ormcore.orm's mapping layer")
+        """The unit of work: unitofwork.py plans the flush from the pending, modified and
+        deleted states, persistence.py emits its SQL, inside `with self._flush_transaction():`;
+        only when every statement succeeded do the states change (keys, identity map,
+        committed values), so a failed flush leaves them as they were."""
+        from . import persistence
+        from .unitofwork import UOWTransaction
+
+        uow = UOWTransaction(self, objects)
+        if not uow.has_work:
+            return
+        with self._flush_transaction():
+            persistence.execute(uow)
+            uow.finalize()
+        if objects is None and self.identity_map._modified:
+            # writes made by flush-time code after the plan was made: committed, as
+            # SQLAlchemy does, so that the session is clean
+            for state in list(self.identity_map._modified):
+                state._commit_all()
+
+    # -- objects in the session: add, delete, expunge, and what is pending -------------------
+
+    def add(self, instance: object, _warn: bool = True) -> None:
+        """Place an object in the Session: a transient one becomes pending (INSERTed at the
+        next flush), a detached one persistent again."""
+        state = _object_state(instance)
+        if state.key is None:
+            self._save_impl(state)
+        else:
+            self._update_impl(state)
+
+    def add_all(self, instances: Iterable[object]) -> None:
+        """add() each of `instances`."""
+        for instance in instances:
+            self.add(instance)
+
+    def _before_attach(self, state: Any, obj: Any) -> bool:
+        self._autobegin_t()
+        session_id = state.session_id
+        if session_id == self.hash_key:
+            return False
+        if session_id is not None and session_id in _sessions:
+            raise exc.InvalidRequestError(
+                f"Object '{_state_str(state)}' is already attached to session "
+                f"'{session_id}' (this is '{self.hash_key}')"
+            )
+        return True
+
+    def _after_attach(self, state: Any, obj: Any) -> None:
+        state.session_id = self.hash_key
+        if state.modified and state._strong_obj is None:
+            state._strong_obj = obj
+
+    def _save_impl(self, state: Any) -> None:
+        obj = state()
+        to_attach = self._before_attach(state, obj)
+        if state not in self._new:
+            self._new[state] = obj
+            state.insert_order = len(self._new)
+        if to_attach:
+            self._after_attach(state, obj)
+
+    def _update_impl(self, state: Any) -> None:
+        if state._deleted:
+            raise exc.InvalidRequestError(
+                f"Instance '{_state_str(state)}' has been deleted.  Use the make_transient() "
+                "function to send this object back to the transient state."
+            )
+        obj = state()
+        if obj is None:
+            return
+        to_attach = self._before_attach(state, obj)
+        self._deleted.pop(state, None)
+        self._identity_map_add(state)
+        if to_attach:
+            self._after_attach(state, obj)
+
+    def _identity_map_add(self, state: Any) -> None:
+        existing = self.identity_map.fast_get_state(state.key)
+        if existing is not None and existing is not state and existing() is not None:
+            raise exc.InvalidRequestError(
+                f"Can't attach instance {_state_str(state)}; another instance with key "
+                f"{state.key} is already present in this session."
+            )
+        self.identity_map.add(state)
+
+    def delete(self, instance: object) -> None:
+        """Mark a persistent object deleted: DELETEd at the next flush."""
+        state = _object_state(instance)
+        if state.key is None:
+            raise exc.InvalidRequestError(f"Instance '{_state_str(state)}' is not persisted")
+        to_attach = self._before_attach(state, instance)
+        if state in self._deleted:
+            return
+        self._identity_map_add(state)
+        if to_attach:
+            self._after_attach(state, instance)
+        self._deleted[state] = instance
+
+    def expunge(self, instance: object) -> None:
+        """Remove an object from the Session (it becomes detached, or transient if pending)."""
+        state = _object_state(instance)
+        if state.session_id != self.hash_key:
+            raise exc.InvalidRequestError(
+                f"Instance {_state_str(state)} is not present in this Session")
+        self._expunge_states([state])
+
+    @property
+    def new(self) -> "_IdentitySet":
+        """The pending objects (added, not yet flushed)."""
+        return _IdentitySet(self._new.values())
+
+    @property
+    def dirty(self) -> "_IdentitySet":
+        """Persistent objects with attribute writes since their last flush or load (also
+        those whose writes left the value unchanged: see is_modified())."""
+        deleted = self._deleted
+        return _IdentitySet(
+            obj for obj in (state() for state in self.identity_map._modified
+                            if state not in deleted) if obj is not None)
+
+    @property
+    def deleted(self) -> "_IdentitySet":
+        """The objects marked deleted and not yet flushed."""
+        return _IdentitySet(self._deleted.values())
+
+    def is_modified(self, instance: object, include_collections: bool = True) -> bool:
+        """Whether the object has net changes to a mapped attribute (no SQL is emitted)."""
+        from .._core import get_history
+
+        state = _object_state(instance)
+        if not state.modified:
+            return False
+        for key in state.committed_state:
+            added, _unchanged, deleted = get_history(state, key)
+            if added or deleted:
+                return True
+        return False
+
+    @classmethod
+    def identity_key(cls, class_: Any = None, ident: Any = None, *, instance: Any = None,
+                     row: Any = None, identity_token: Any = None) -> tuple:
+        """An identity key `(class, pk_tuple, identity_token)`, from a class and primary
+        key (or a row), or from an instance."""
+        from .base import class_mapper
+        from .base import object_mapper
+
+        if class_ is not None:
+            mapper = class_mapper(class_)
+            if row is None:
+                if ident is None:
+                    raise exc.ArgumentError("ident or row is required")
+                if not isinstance(ident, (list, tuple)):
+                    ident = [ident]
+                return mapper.identity_key_from_primary_key(tuple(ident),
+                                                            identity_token=identity_token)
+            return mapper.identity_key_from_row(row, identity_token=identity_token)
+        if instance is not None:
+            return object_mapper(instance).identity_key_from_instance(instance)
+        raise exc.ArgumentError("class or instance is required")
+
+    def __contains__(self, instance: object) -> bool:
+        state = _object_state(instance)
+        return state in self._new or self.identity_map.contains_state(state)
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(list(self._new.values()) + list(self.identity_map.values()))
 
     @contextlib.contextmanager
     def _flush_transaction(self) -> Iterator[SessionTransaction]:
@@ -1077,9 +1391,69 @@ class Session:
 
 
 def _is_orm_statement(statement: Any) -> bool:
-    """Whether the mapping layer must run `statement` (SQLAlchemy's compile_state_plugin)."""
+    """Whether the mapping layer must run `statement` (SQLAlchemy's compile_state_plugin):
+    a SELECT of a mapped entity, or a statement marked "orm" (from_statement)."""
     attrs = getattr(statement, "_propagate_attrs", None)
-    return bool(attrs) and attrs.get("compile_state_plugin") == "orm"
+    if attrs and attrs.get("compile_state_plugin") == "orm":
+        return True
+    raws = getattr(statement, "_raw_columns", None)
+    if raws:
+        for raw in raws:
+            if getattr(raw, "_is_orm_entity", False):
+                return True
+    return False
+
+
+_STATE_KEY = "_sa_instance_state"
+_NOT_SET = object()
+# entity (mapped class or mapper) -> (mapper, number of primary-key columns), for get()
+# (a plain dict: a WeakKeyDictionary lookup costs more than the whole identity-map hit)
+_get_entities: dict = {}
+
+
+def _get_entity(entity: Any) -> tuple:
+    from ..inspection import inspect
+
+    insp = inspect(entity)
+    mapper = getattr(insp, "mapper", None) if insp is not None else None
+    if mapper is None or not getattr(mapper, "is_mapper", False):
+        from .exc import UnmappedClassError
+
+        raise UnmappedClassError(entity) if isinstance(entity, type) else exc.ArgumentError(
+            f"Expected mapped class or mapper, got: {entity!r}")
+    found = (mapper, len(mapper.primary_key), mapper._identity_class, mapper.class_)
+    try:
+        _get_entities[entity] = found
+    except TypeError:
+        pass
+    return found
+
+
+def _normalize_ident(mapper: Any, ident: Any) -> Any:
+    """The identity-map key of a get() primary key: the value, or a tuple (composite)."""
+    pk_columns = mapper.primary_key
+    if isinstance(ident, dict):
+        values = []
+        for column, prop in zip(pk_columns, mapper._pk_props):
+            key = prop.key if prop is not None else column.key
+            if key in ident:
+                values.append(ident[key])
+            elif column.key in ident:
+                values.append(ident[column.key])
+            else:
+                raise exc.InvalidRequestError(
+                    "Incorrect names of values in identifier to formulate primary key for "
+                    f"session.get(); primary key attribute names are {', '.join(repr(p.key) for p in mapper._pk_props)}")
+        ident = tuple(values)
+    elif isinstance(ident, (tuple, list)):
+        ident = tuple(ident)
+    else:
+        ident = (ident,)
+    if len(ident) != len(pk_columns):
+        raise exc.InvalidRequestError(
+            "Incorrect number of values in identifier to formulate primary key for "
+            f"session.get(); primary key columns are {', '.join(repr(str(c)) for c in pk_columns)}")
+    return ident[0] if len(ident) == 1 else ident
 
 
 def _inspect_mapper(key: Any) -> Any:
@@ -1166,6 +1540,94 @@ def object_session(instance: object) -> Optional[Session]:
     return _state_session(state)
 
 
+def _object_state(instance: object) -> Any:
+    """The InstanceState of a mapped instance; UnmappedInstanceError otherwise."""
+    from .base import object_state
+
+    return object_state(instance)
+
+
+def _state_str(state: Any) -> str:
+    from .base import state_str
+
+    return state_str(state)
+
+
+class _IdentitySet:
+    """A set of objects by identity (what Session.new / dirty / deleted return, as
+    SQLAlchemy's IdentitySet): mapped objects may define __eq__ / __hash__ however they like."""
+
+    __slots__ = ("_members",)
+
+    def __init__(self, iterable: Iterable[Any] = ()) -> None:
+        self._members = {id(obj): obj for obj in iterable}
+
+    def __contains__(self, obj: object) -> bool:
+        return id(obj) in self._members
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(list(self._members.values()))
+
+    def __len__(self) -> int:
+        return len(self._members)
+
+    def __bool__(self) -> bool:
+        return bool(self._members)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, _IdentitySet):
+            return self._members.keys() == other._members.keys()
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def issubset(self, other: Iterable[Any]) -> bool:
+        ids = {id(obj) for obj in other}
+        return all(key in ids for key in self._members)
+
+    def union(self, other: Iterable[Any]) -> "_IdentitySet":
+        return _IdentitySet(list(self._members.values()) + list(other))
+
+    def __repr__(self) -> str:
+        return f"IdentitySet({list(self._members.values())!r})"
+
+
+def make_transient(instance: object) -> None:
+    """Make a persistent or detached object transient: out of its Session, without an
+    identity key, its expired attributes forgotten (they read as None)."""
+    state = _object_state(instance)
+    session = _state_session(state)
+    if session is not None:
+        session._expunge_states([state])
+    if state._expired_attributes:
+        state._expired_attributes.clear()
+    if state.callables:
+        state.callables = None
+    if state.key is not None:
+        state.key = None
+    if state._deleted:
+        state._deleted = False
+
+
+def make_transient_to_detached(instance: object) -> None:
+    """Make a transient object detached: give it the identity key of its primary key
+    attributes and commit its attribute values, as if loaded and then expunged."""
+    state = _object_state(instance)
+    if state.session_id or state.key:
+        raise exc.InvalidRequestError("Given object must be transient")
+    mapper = state.manager.mapper
+    values = state.dict
+    state.key = (mapper._identity_class,
+                 tuple(values.get(prop.key) if prop is not None else None
+                       for prop in mapper._pk_props), None)
+    if state._deleted:
+        state._deleted = False
+    state._commit_all()
+    unloaded = [key for key in state.manager._attribute_names if key not in values]
+    if unloaded:
+        state._expire(unloaded)
+
+
 class sessionmaker:
     """A configurable Session factory: `Session = sessionmaker(engine)`, then `Session()`."""
 
@@ -1211,3 +1673,20 @@ class sessionmaker:
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v!r}" for k, v in self.kw.items())
         return f"{type(self).__name__}(class_={self.class_.__name__!r}, {args})"
+
+
+def _load_attributes(state: Any, keys: Any, session: Any) -> None:
+    """The attribute loader of ormcore.orm.state: expired / unloaded attributes of a
+    persistent instance, loaded with one SELECT by primary key (ormcore.orm.loading)."""
+    from .loading import load_attributes
+
+    load_attributes(state, keys, session)
+
+
+def _install_loader() -> None:
+    from . import state as state_module
+
+    state_module._attribute_loader = _load_attributes
+
+
+_install_loader()

@@ -1,0 +1,171 @@
+"""persistence.py: the SQL a flush emits -- batched per table, compiled a handful of times
+however many rows, defaults written back, SQL expressions expired, version checks."""
+
+from __future__ import annotations
+
+from typing import Any
+from typing import Optional
+
+import pytest
+
+import ormcore
+from ormcore import orm
+
+
+def make_model() -> Any:
+    class Base(orm.DeclarativeBase):
+        pass
+
+    class Item(Base):
+        __tablename__ = "pers_item"
+        id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+        name: orm.Mapped[str] = orm.mapped_column(ormcore.String(30))
+        qty: orm.Mapped[int] = orm.mapped_column(default=lambda: 3)
+        price: orm.Mapped[Optional[float]]
+        tag: orm.Mapped[Optional[str]] = orm.mapped_column(ormcore.String(10),
+                                                            server_default="new")
+
+    class Versioned(Base):
+        __tablename__ = "pers_versioned"
+        id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+        value: orm.Mapped[str] = orm.mapped_column(ormcore.String(20))
+        version: orm.Mapped[int] = orm.mapped_column()
+        __mapper_args__ = {"version_id_col": version}
+
+    return Base, Item, Versioned
+
+
+@pytest.fixture
+def model(engine: Any) -> Any:
+    Base, Item, Versioned = make_model()
+    Base.metadata.drop_all(engine)
+    Base.metadata.create_all(engine)
+    yield engine, Item, Versioned
+    Base.metadata.drop_all(engine)
+
+
+def count_statements(engine: Any) -> list:
+    seen: list = []
+
+    @ormcore.event.listens_for(engine, "before_cursor_execute")
+    def before(conn: Any, cursor: Any, statement: str, params: Any, context: Any, many: bool) -> None:
+        seen.append((statement.split()[0], many, len(params) if many else 1))
+
+    return seen
+
+
+def test_ten_thousand_rows_compile_a_handful_of_statements(model: Any) -> None:
+    engine, Item, _ = model
+    engine.clear_compiled_cache()
+    seen = count_statements(engine)
+    with orm.Session(engine) as s:
+        items = [Item(name=f"n{i}", price=i / 2) for i in range(10_000)]
+        s.add_all(items)
+        s.flush()
+        inserts = [x for x in seen if x[0] == "INSERT"]
+        # multi-row INSERT ... RETURNING pages, not 10,000 statements
+        assert 1 <= len(inserts) <= 50
+        assert items[0].id is not None and items[-1].id is not None
+        assert len({i.id for i in items}) == 10_000
+        assert items[5].qty == 3 and items[5].tag == "new"
+        seen.clear()
+        for item in items:
+            item.name = item.name + "!"
+        for item in items[:100]:
+            item.qty = 7  # another set of changed columns: a second UPDATE group
+        s.flush()
+        updates = [x for x in seen if x[0] == "UPDATE"]
+        assert len(updates) == 2 and sum(n for _v, _m, n in updates) == 10_000
+        seen.clear()
+        for item in items[:5000]:
+            s.delete(item)
+        s.commit()
+        deletes = [x for x in seen if x[0] == "DELETE"]
+        assert len(deletes) == 1 and deletes[0][2] == 5000
+    assert len(engine._compiled_cache) <= 6
+    with engine.connect() as conn:
+        assert conn.scalar(ormcore.text("SELECT count(*) FROM pers_item")) == 5000
+        assert conn.scalar(ormcore.text("SELECT count(*) FROM pers_item WHERE qty = 7")) == 0
+        assert conn.scalar(ormcore.text("SELECT count(*) FROM pers_item WHERE name LIKE '%!'")) == 5000
+
+
+def test_given_keys_use_plain_executemany(model: Any) -> None:
+    engine, Item, _ = model
+    seen = count_statements(engine)
+    with orm.Session(engine) as s:
+        s.add_all([Item(id=i, name="x", tag="t") for i in range(1, 101)])
+        s.commit()
+    inserts = [x for x in seen if x[0] == "INSERT"]
+    assert inserts and all("RETURNING" not in x[0] for x in inserts)
+    assert sum(n for _v, _m, n in inserts) == 100 or len(inserts) <= 2
+
+
+def test_sql_expression_is_applied_and_expired(model: Any) -> None:
+    engine, Item, _ = model
+    with orm.Session(engine, expire_on_commit=False) as s:
+        item = Item(name="a", qty=1)
+        s.add(item)
+        s.flush()
+        item.qty = Item.qty + 10
+        s.flush()
+        assert "qty" not in item.__dict__
+        assert "qty" in ormcore.inspect(item).expired_attributes
+        s.commit()
+    with engine.connect() as conn:
+        assert conn.scalar(ormcore.text("SELECT qty FROM pers_item")) == 11
+
+
+def test_version_id_and_stale_data(model: Any) -> None:
+    engine, _, Versioned = model
+    with orm.Session(engine, expire_on_commit=False) as s:
+        v = Versioned(value="a")
+        s.add(v)
+        s.flush()
+        assert v.version == 1
+        v.value = "b"
+        s.flush()
+        assert v.version == 2
+        s.commit()
+        with engine.begin() as conn:
+            conn.execute(ormcore.text("UPDATE pers_versioned SET version = 50"))
+        v.value = "c"
+        with pytest.raises(orm.exc.StaleDataError) as info:
+            s.flush()
+        assert str(info.value) == ("UPDATE statement on table 'pers_versioned' expected to "
+                                   "update 1 row(s); 0 were matched.")
+        with pytest.raises(ormcore.exc.PendingRollbackError):
+            s.execute(ormcore.text("SELECT 1"))
+        s.rollback()
+
+
+def test_failed_flush_keeps_objects_and_recovers(model: Any) -> None:
+    engine, Item, _ = model
+    with orm.Session(engine) as s:
+        s.add(Item(id=1, name="a"))
+        s.commit()
+        dup = Item(id=1, name="dup")
+        s.add(dup)
+        with pytest.raises(ormcore.exc.IntegrityError) as info:
+            s.flush()
+        assert info.value.orig is not None
+        assert dup.name == "dup" and dup.id == 1
+        assert ormcore.inspect(dup).transient
+        s.rollback()
+        dup.id = 2
+        s.add(dup)
+        s.commit()
+    with engine.connect() as conn:
+        assert conn.scalar(ormcore.text("SELECT count(*) FROM pers_item")) == 2
+
+
+def test_delete_of_missing_row_warns(model: Any) -> None:
+    engine, Item, _ = model
+    with orm.Session(engine, expire_on_commit=False) as s:
+        item = Item(id=9, name="a")
+        s.add(item)
+        s.commit()
+        with engine.begin() as conn:
+            conn.execute(ormcore.text("DELETE FROM pers_item"))
+        s.delete(item)
+        with pytest.warns(ormcore.exc.SAWarning, match="expected to delete 1 row"):
+            s.commit()
