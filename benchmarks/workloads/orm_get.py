@@ -105,8 +105,11 @@ class OrmGetHits(OrmGet):
         Item = model(lib)
         warm = self._warm.get(lib.__name__)
         if warm is None:
-            session = orm(lib).Session(engine)
+            # loaded, then committed without expiring: the Session keeps its objects and
+            # holds no transaction (which would lock the table against later workloads)
+            session = orm(lib).Session(engine, expire_on_commit=False)
             loaded = session.scalars(lib.select(Item).where(Item.id <= self.gets)).all()
+            session.commit()
             warm = self._warm[lib.__name__] = (session, loaded)
         get = warm[0].get
         return [get(Item, i) for i in self.ids]
