@@ -58,3 +58,18 @@ def model(lib: ModuleType) -> type:
 
 def as_tuple(obj: Any) -> tuple:
     return tuple(getattr(obj, c) for c in COLUMNS)
+
+
+def fetch_plain_items(connection: Any, sql: str, ids: list) -> list:
+    """The floor of the single-object lookups: one execute + fetchone per id, one PlainItem
+    built per row, on one cursor; then the cursor closed and the transaction rolled back."""
+    cursor = connection.cursor()
+    found = [_plain(cursor, sql, i) for i in ids]
+    cursor.close()
+    connection.rollback()
+    return found
+
+
+def _plain(cursor: Any, sql: str, ident: int) -> PlainItem:
+    cursor.execute(sql, {"id": ident})
+    return PlainItem(*cursor.fetchone())

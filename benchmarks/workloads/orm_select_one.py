@@ -24,7 +24,7 @@ from benchmarks.data import rows
 from benchmarks.workloads._base import CheckFailed
 from benchmarks.workloads._base import Workload
 from benchmarks.workloads._base import scaled
-from benchmarks.workloads._orm import PlainItem
+from benchmarks.workloads._orm import fetch_plain_items
 from benchmarks.workloads._orm import as_tuple
 from benchmarks.workloads._orm import model
 from benchmarks.workloads._orm import orm
@@ -58,14 +58,7 @@ class OrmSelectOne(Workload):
         self.native_sql = self.db.native(SQL)
 
     def run_dbapi(self, connection: Any) -> object:
-        cursor = connection.cursor()
-        found = []
-        for i in self.ids:
-            cursor.execute(self.native_sql, {"id": i})
-            found.append(PlainItem(*cursor.fetchone()))
-        cursor.close()
-        connection.rollback()
-        return found
+        return fetch_plain_items(connection, self.native_sql, self.ids)
 
     def run_core(self, engine: Any, lib: ModuleType) -> object:
         Item = model(lib)
