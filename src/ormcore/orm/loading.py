@@ -33,12 +33,19 @@ _GC_PAUSE_ROWS = 1000
 
 
 class _EntityPlan:
-    __slots__ = ("mapper", "pk_positions", "attr_positions")
+    """Where one selected entity's primary key and attributes are in the row.
 
-    def __init__(self, mapper: Any, pk_positions: tuple, attr_positions: tuple) -> None:
+    `polymorphic`, for an entity whose rows may belong to its subclasses (single-table
+    inheritance), is (discriminator position, {identity: (mapper, attr_positions)})."""
+
+    __slots__ = ("mapper", "pk_positions", "attr_positions", "polymorphic")
+
+    def __init__(self, mapper: Any, pk_positions: tuple, attr_positions: tuple,
+                 polymorphic: Optional[tuple] = None) -> None:
         self.mapper = mapper
         self.pk_positions = pk_positions
         self.attr_positions = attr_positions
+        self.polymorphic = polymorphic
 
 
 class _Plan:
@@ -60,8 +67,7 @@ class _Plan:
                 and cached[1] == populate_existing and cached[2] == session.hash_key):
             return cached[3]
         loaders = [
-            _make_loader(item.mapper, item.pk_positions, item.attr_positions, session,
-                         populate_existing)
+            _entity_loader(item, session, populate_existing)
             if isinstance(item, _EntityPlan) else item
             for item in self.items
         ]
@@ -77,6 +83,61 @@ def _make_loader(mapper: Any, pk_positions: tuple, attr_positions: tuple, sessio
         None, populate_existing, None, mapper._identity_class, session.hash_key,
         getattr(manager, "state_class", None) or InstanceState,
     )
+
+
+def _entity_loader(item: _EntityPlan, session: Any, populate_existing: bool) -> Any:
+    loader = _make_loader(item.mapper, item.pk_positions, item.attr_positions, session,
+                          populate_existing)
+    if item.polymorphic is None:
+        return loader
+    position, subclasses = item.polymorphic
+    by_identity = {
+        identity: _make_loader(mapper, item.pk_positions, attr_positions, session,
+                               populate_existing)
+        for identity, (mapper, attr_positions) in subclasses.items()
+    }
+    return _PolymorphicLoader(item.mapper, loader, position, by_identity)
+
+
+class _PolymorphicLoader:
+    """Rows of an entity with subclasses in its table: each row is loaded by the RowLoader
+    of the class its discriminator value names, in row order."""
+
+    __slots__ = ("mapper", "default", "position", "by_identity", "attr_positions")
+
+    def __init__(self, mapper: Any, default: Any, position: int, by_identity: dict) -> None:
+        self.mapper = mapper
+        self.default = default
+        self.position = position
+        self.by_identity = by_identity
+        self.attr_positions = default.attr_positions
+
+    def _loader_for(self, identity: Any, raw: tuple) -> Any:
+        loader = self.by_identity.get(identity)
+        if loader is not None:
+            return loader
+        if identity is None:
+            mapper = self.mapper
+            key = (mapper._identity_class, tuple(raw[p] for p in self.default.pk_positions), None)
+            raise sa_exc.InvalidRequestError(
+                f"Row with identity key {key} can't be loaded into an object; the polymorphic "
+                f"discriminator column '{mapper.polymorphic_on}' is NULL")
+        raise AssertionError(f"No such polymorphic_identity {identity!r} is defined")
+
+    def load(self, raws: list) -> list:
+        position = self.position
+        groups: dict = {}
+        for index, raw in enumerate(raws):
+            groups.setdefault(raw[position], []).append(index)
+        if len(groups) == 1:
+            (identity,) = groups
+            return self._loader_for(identity, raws[0]).load(raws)
+        objs: list = [None] * len(raws)
+        for identity, indexes in groups.items():
+            loaded = self._loader_for(identity, raws[indexes[0]]).load([raws[i] for i in indexes])
+            for index, obj in zip(indexes, loaded):
+                objs[index] = obj
+        return objs
 
 
 def _entity_of(raw: Any) -> Any:
@@ -113,7 +174,25 @@ def _entity_plan(mapper: Any, start: int, names_at: Optional[dict] = None) -> _E
             raise sa_exc.InvalidRequestError(
                 f"The result does not include primary key column {column} of {mapper}")
         pk_positions.append(position)
-    return _EntityPlan(mapper, tuple(pk_positions), tuple(attr_positions))
+    return _EntityPlan(mapper, tuple(pk_positions), tuple(attr_positions),
+                       _polymorphic_plan(mapper, by_column))
+
+
+def _polymorphic_plan(mapper: Any, by_column: dict) -> Optional[tuple]:
+    """The discriminator's position and, per polymorphic identity, the mapper and the
+    positions of its attributes that the row holds; None when rows are all `mapper`'s."""
+    position = by_column.get(mapper.polymorphic_on) if mapper.polymorphic_on is not None else None
+    descendants = mapper.self_and_descendants
+    if position is None or len(descendants) == 1:
+        return None
+    subclasses = {}
+    for identity, sub in mapper.polymorphic_map.items():
+        if not sub.isa(mapper):
+            continue
+        subclasses[identity] = (sub, tuple(
+            (key, by_column[column]) for key, column in sub._entity_columns()
+            if column in by_column))
+    return position, subclasses
 
 
 def _plan_select(statement: Any, compiled: Any) -> _Plan:
