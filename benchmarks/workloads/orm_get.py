@@ -63,8 +63,7 @@ class OrmGet(Workload):
         Item = model(lib)
         with orm(lib).Session(engine) as session:
             get = session.get
-            found = [get(Item, i) for i in self.ids]
-            return [as_tuple(o) for o in found]
+            return [get(Item, i) for i in self.ids]
 
     def check(self, result: Any) -> dict[str, object]:
         data = rows(self.gets)

@@ -67,7 +67,7 @@ class OrmSelectOne(Workload):
         with orm(lib).Session(engine) as session:
             for i in self.ids:
                 found.append(session.execute(select(Item).where(Item.id == i)).scalar_one())
-            return [as_tuple(o) for o in found]
+        return found
 
     def check(self, result: Any) -> dict[str, object]:
         data = rows(TABLE_ROWS)

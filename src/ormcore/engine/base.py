@@ -17,7 +17,6 @@ import contextlib
 import logging
 import sys
 import time
-from collections import OrderedDict
 from typing import TYPE_CHECKING
 from typing import Any
 from typing import Iterator
@@ -25,6 +24,8 @@ from typing import Optional
 
 from .. import exc
 from ..event.base import Dispatch
+from .compiled_cache import LRUCache
+from .compiled_cache import next_tick
 from .cursor import CursorResult
 from .cursor import metadata_for
 from .default import DefaultExecutionContext
@@ -477,16 +478,14 @@ class Connection:
                 "for_executemany": len(distilled) > 1,
             }
         if cache is not None:
-            try:
-                key, binds = elem._cache_key_memo
-            except AttributeError:
-                key, binds = elem._cache_key()
+            memo = elem._cache_key_memo
+            key, binds = memo if memo is not None else elem._cache_key()
             if key is not None:
                 if elem._compile_uses_parameter_keys:
                     key = (key, tuple(compile_kw["column_keys"]), compile_kw["for_executemany"])
                 compiled = cache.get(key)
                 if compiled is not None:
-                    cache.move_to_end(key)
+                    compiled._last_used = next_tick()
                     if compiled._bind_defaults and compiled.statement is not elem:
                         extracted = binds
                     if self._echo:
@@ -540,14 +539,12 @@ class Connection:
             fn(self, elem, multiparams, params, execution_options, result)
         return result
 
-    def _compile_into(self, cache: OrderedDict, key: Any, elem: Any, compile_kw: dict = _EMPTY) -> tuple:
-        """Compile `elem` and keep it in the engine's LRU cache under `key`."""
+    def _compile_into(self, cache: dict, key: Any, elem: Any, compile_kw: dict = _EMPTY) -> tuple:
+        """Compile `elem` and keep it in `cache` (the engine's LRUCache) under `key`."""
         started = time.perf_counter()
         compiled = elem.compile(dialect=self.dialect, **compile_kw)
         compiled._created_at = started
         cache[key] = compiled
-        if len(cache) > self.engine._cache_size:
-            cache.popitem(last=False)
         how = f"[generated in {time.perf_counter() - started:.5f}s]" if self._echo else ""
         return compiled, how
 
@@ -893,8 +890,8 @@ class Engine:
         self.dialect = dialect
         self.logging_name = logging_name
         self.hide_parameters = hide_parameters
-        self._cache_size = query_cache_size
-        self._compiled_cache: Optional[OrderedDict] = OrderedDict() if query_cache_size > 0 else None
+        self._compiled_cache: Optional[LRUCache] = (
+            LRUCache(query_cache_size) if query_cache_size > 0 else None)
         self._execution_options: dict = {}
         self._connection_options: dict = {}
         # what every statement compiles with: linting warns of cartesian products, as

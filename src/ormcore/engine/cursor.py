@@ -47,14 +47,28 @@ _NO_ROWS = _NoResultMetaData()
 
 
 def metadata_for(compiled: Any, description: Sequence[Sequence[Any]], dialect: Any) -> ResultMetaData:
-    """Result metadata for a cursor description, reusing the compiled statement's last one."""
-    names = [d[0] for d in description]
-    cached = compiled._result_meta_cache if compiled is not None else None
-    if cached is not None and cached[0] == names:
-        return cached[1]
+    """Result metadata for a cursor description, reusing the compiled statement's last one.
+
+    The cache is (names, metadata, trusted): `trusted` when the cursor's names were exactly
+    the compiled statement's own result columns, which its fixed SQL text will always
+    produce, so later executions skip comparing names (a `*` or a textual column can't
+    be trusted: what it expands to may change)."""
+    if compiled is None:
+        return _build_metadata(None, [d[0] for d in description], description, dialect)
+    cached = compiled._result_meta_cache
+    if cached is not None:
+        if cached[2] and len(description) == len(cached[0]):
+            return cached[1]
+        names = [d[0] for d in description]
+        if cached[0] == names:
+            return cached[1]
+    else:
+        names = [d[0] for d in description]
     meta = _build_metadata(compiled, names, description, dialect)
-    if compiled is not None:
-        compiled._result_meta_cache = (names, meta)
+    columns = compiled._result_columns
+    trusted = (bool(columns) and compiled._ordered_columns and not compiled.is_text
+               and [c[1] for c in columns] == names)
+    compiled._result_meta_cache = (names, meta, trusted)
     return meta
 
 
@@ -149,6 +163,21 @@ class CursorResult(Result):
         if len(rows) < size:
             self._soft_close()
         return rows
+
+    def _raw_few_and_close(self, size: int) -> list:
+        """Up to `size` raw rows, then the result closed: one(), scalar() and the ORM's
+        loads by primary key, in one call."""
+        try:
+            cursor = self.cursor
+            if cursor is None:
+                return self._raw_many(size)  # raises when closed; [] when used up
+            try:
+                return cursor.fetchmany(size)
+            except BaseException as err:
+                self.context.root_connection._handle_dbapi_exception(
+                    err, None, None, cursor, self.context)
+        finally:
+            self._hard_close()
 
     def _raw_iter(self) -> Iterator[Sequence[Any]]:
         cursor = self._cursor()

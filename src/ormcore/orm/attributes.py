@@ -66,6 +66,10 @@ class QueryableAttribute(AttributeDescriptor, operators.ColumnOperators):
     def operate(self, op: Any, *other: Any, **kwargs: Any) -> Any:
         return op(self.__clause_element__(), *other, **kwargs)
 
+    def __eq__(self, other: Any) -> Any:  # type: ignore[override]
+        # the most common criterion (`User.id == 5`), one call away from the column's
+        return self.__clause_element__() == other
+
     def reverse_operate(self, op: Any, other: Any, **kwargs: Any) -> Any:
         return op(other, self.__clause_element__(), **kwargs)
 

@@ -1,6 +1,6 @@
 """Loading: turn the result of an ORM-enabled statement into mapped objects.
 
-Session._execute_orm_statement (and so Query, session.get, refresh and the expired-attribute
+Session._execute_internal (and so Query, session.get, refresh and the expired-attribute
 loader) call `execute_orm()`. A statement's shape is planned once per compiled statement
 (`_Plan`: per selected entity its mapper, primary-key and attribute positions; per plain
 column its position) and cached on the compiled object; the RowLoaders of the core are made
@@ -23,6 +23,9 @@ from ..engine.result import Result
 from ..engine.result import ResultMetaData
 from ..engine.result import ScalarResult
 from ..sql.elements import TextClause
+from ..sql.elements import bindparam
+from ..sql.selectable import Select
+from ..sql.selectable import select
 from . import exc
 from .base import STATE_KEY
 from .state import InstanceState
@@ -282,10 +285,8 @@ def from_statement(self: Any, statement: Any) -> FromStatement:
 def execute_orm(session: Any, statement: Any, params: Any, execution_options: dict,
                 bind_arguments: dict) -> "ORMResult":
     """Run an ORM-enabled statement in `session`; an ORMResult of objects / rows."""
-    element_options = getattr(statement, "_execution_options", None)
-    options = execution_options
-    if element_options:
-        options = {**element_options, **execution_options}
+    element_options = statement._execution_options
+    options = {**element_options, **execution_options} if element_options else execution_options
     if options.get("autoflush", True):
         session._autoflush()
     from_stmt = getattr(statement, "_is_from_statement", False)
@@ -295,8 +296,8 @@ def execute_orm(session: Any, statement: Any, params: Any, execution_options: di
     else:
         mapper = None
         for raw in entities:
-            mapper = _entity_of(raw)
-            if mapper is not None:
+            if getattr(raw, "_is_orm_entity", False):
+                mapper = raw.mapper
                 break
         bind = session.get_bind(mapper, clause=statement.element if from_stmt else statement)
     conn = session._connection_for_bind(bind)
@@ -306,15 +307,11 @@ def execute_orm(session: Any, statement: Any, params: Any, execution_options: di
     else:
         compiled = cursor_result.context.compiled
         # one plan per compiled statement: the compiled cache key covers the entities
-        plan = getattr(compiled, "_orm_plan", None)
+        plan = compiled._orm_plan
         if plan is None:
-            plan = _plan_select(statement, compiled)
-            try:
-                compiled._orm_plan = plan
-            except AttributeError:
-                pass
-    loaders = plan.loaders(session, bool(options.get("populate_existing", False)))
-    result = ORMResult(cursor_result, plan, loaders)
+            plan = compiled._orm_plan = _plan_select(statement, compiled)
+    result = ORMResult(cursor_result, plan,
+                       plan.loaders(session, options.get("populate_existing", False)))
     yield_per = options.get("yield_per")
     if yield_per:
         result._yield_per = yield_per
@@ -348,6 +345,14 @@ class ORMResult(Result):
 
     def _cursor_many(self, size: int) -> list:
         return self._process(self._cursor_result._raw_many(size))
+
+    def _cursor_few_and_close(self, size: int) -> list:
+        """Up to `size` processed rows, then the result closed (one(), loads by key)."""
+        try:
+            raws = self._cursor_result._raw_few_and_close(size)
+        finally:
+            self._closed = True
+        return raws if self._procs is None else self._process(raws)
 
     def _batches(self) -> Iterator[list]:
         size = self._yield_per
@@ -432,10 +437,7 @@ class ORMResult(Result):
         # one() / scalar_one() of a plain single-entity result: fetch two rows, load them
         if not (self._single and self._indexes is None and self._unique is _NO_UNIQUE):
             return super()._only_one(raise_on_none, scalar, or_none_message)
-        try:
-            raws = self._cursor_many(2)
-        finally:
-            self._hard_close()
+        raws = self._cursor_few_and_close(2)
         if not raws:
             if raise_on_none:
                 raise sa_exc.NoResultFound("No row was found when one was required")
@@ -450,10 +452,7 @@ class ORMResult(Result):
 
     def scalar(self) -> Any:
         if self._single and self._indexes is None and self._unique is _NO_UNIQUE:
-            try:
-                objs = self._objects(self._cursor_many(1))
-            finally:
-                self._hard_close()
+            objs = self._objects(self._cursor_few_and_close(1))
             return objs[0] if objs else None
         return super().scalar()
 
@@ -512,8 +511,6 @@ def load_on_pk_identity(session: Any, mapper: Any, pk: tuple, *, populate_existi
                         with_for_update: Any = None, execution_options: Optional[dict] = None,
                         ) -> Any:
     """SELECT the entity by primary key; the object (from the identity map) or None."""
-    from ..sql.selectable import Select
-
     stmt = _get_statement(mapper)
     params = {f"pk_{i}": value for i, value in enumerate(pk)}
     options = dict(execution_options or {})
@@ -522,8 +519,7 @@ def load_on_pk_identity(session: Any, mapper: Any, pk: tuple, *, populate_existi
     if with_for_update is not None and with_for_update is not False:
         stmt = Select.with_for_update(stmt, **(with_for_update if isinstance(with_for_update, dict) else {}))
     result = execute_orm(session, stmt, params, options, {})
-    objs = result._objects(result._cursor_many(2))
-    result._hard_close()
+    objs = result._objects(result._cursor_few_and_close(2))
     if not objs:
         return None
     if len(objs) > 1:
@@ -536,9 +532,6 @@ def _get_statement(mapper: Any) -> Any:
     """SELECT <entity> WHERE pk = :pk_0 ..., built once per mapper."""
     stmt = mapper.__dict__.get("_ormcore_get_stmt")
     if stmt is None:
-        from ..sql.elements import bindparam
-        from ..sql.selectable import select
-
         stmt = select(mapper).where(*[
             column == bindparam(f"pk_{i}", type_=column.type)
             for i, column in enumerate(mapper.primary_key)])
@@ -552,15 +545,10 @@ def load_attributes(state: Any, keys: Any, session: Any) -> None:
     obj = state()
     if obj is None:
         return
-    mapper = state.manager.mapper
-    pk = state.key[1]
-    if state.key[0] is not mapper._identity_class:
-        mapper = state.manager.mapper
-    stmt = _get_statement(mapper)
-    params = {f"pk_{i}": value for i, value in enumerate(pk)}
+    stmt = _get_statement(state.manager.mapper)
+    params = {f"pk_{i}": value for i, value in enumerate(state.key[1])}
     result = execute_orm(session, stmt, params, {"autoflush": session.autoflush}, {})
-    raws = result._cursor_many(2)
-    result._hard_close()
+    raws = result._cursor_few_and_close(2)
     if not raws:
         raise exc.ObjectDeletedError(state)
     loaded = result._objects(raws)
@@ -598,8 +586,7 @@ def refresh_state(session: Any, state: Any, attribute_names: Any = None,
         result = execute_orm(session, stmt, params, {"populate_existing": True}, {})
     else:
         result = execute_orm(session, stmt, params, {}, {})
-    raws = result._cursor_many(2)
-    result._hard_close()
+    raws = result._cursor_few_and_close(2)
     if not raws:
         raise sa_exc.InvalidRequestError(
             f"Could not refresh instance '{_state_str(state)}'")

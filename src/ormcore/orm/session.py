@@ -11,7 +11,7 @@ commits each; a failure inside a flush deactivates the whole stack, and the Sess
 Semantics, names and messages are SQLAlchemy 2.x's (`sqlalchemy.orm.session`). The object
 bookkeeping (identity map, new / deleted collections, snapshots restored on rollback and
 expired on commit) is laid out here so that the mapping layer's add / get / flush / merge /
-expunge / refresh / expire slot into it: see `Session._flush` and `_execute_orm_statement`,
+expunge / refresh / expire slot into it: see `Session._flush` and `_execute_internal`,
 the two extension points the unit of work and ORM-enabled statements fill in.
 """
 
@@ -40,6 +40,8 @@ from ..engine.base import Engine
 from ..event import Events
 from ..event.base import Dispatch
 from ..sql.selectable import TableClause
+from .loading import execute_orm
+from .loading import load_on_pk_identity
 
 if TYPE_CHECKING:
     from ..engine.base import Transaction
@@ -348,6 +350,11 @@ class SessionTransaction:
         return self._connection_for_bind(bind, execution_options)
 
     def _connection_for_bind(self, bind: Union[Engine, Connection], execution_options: Optional[dict]) -> Connection:
+        # every statement of the session passes here: the connection already in use first
+        found = self._connections.get(bind)
+        if (found is not None and not execution_options
+                and self._state is SessionTransactionState.ACTIVE):
+            return found[0]
         self._require_state("_connection_for_bind", SessionTransactionState.ACTIVE)
         if bind in self._connections:
             if execution_options:
@@ -800,7 +807,8 @@ class Session:
         return self._connection_for_bind(bind, execution_options=execution_options)
 
     def _connection_for_bind(self, bind: Any, execution_options: Optional[dict] = None) -> Connection:
-        self._trans_ctx_check()
+        if self._trans_context_manager is not None:
+            self._trans_ctx_check()
         trans = self._transaction
         if trans is None:
             trans = self._autobegin_t()
@@ -958,25 +966,15 @@ class Session:
             session_options = {k: v for k, v in self.execution_options.items() if k not in element_options}
             options = {**session_options, **options}
         if _is_orm_statement(statement):
-            return self._execute_orm_statement(statement, params, options, bind_arguments, scalar)
+            # select(Entity), from_statement: rows -> objects through the identity map
+            result = execute_orm(self, statement, params, options, bind_arguments)
+            return result.scalar() if scalar else result
         bind_arguments.setdefault("clause", statement)
         self._autoflush()
         conn = self._connection_for_bind(self.get_bind(**bind_arguments))
         if scalar:
             return conn.scalar(statement, params or {}, execution_options=options)
         return conn.execute(statement, params, execution_options=options)
-
-    def _execute_orm_statement(
-        self, statement: Any, params: Any, execution_options: dict, bind_arguments: dict, scalar: bool
-    ) -> Any:
-        """Run an ORM-enabled statement (select(Entity), from_statement) through
-        ormcore.orm.loading: autoflush first, then rows -> objects via the identity map."""
-        from .loading import execute_orm
-
-        result = execute_orm(self, statement, params, execution_options, bind_arguments)
-        if scalar:
-            return result.scalar()
-        return result
 
     # -- loading: get, refresh, expire, merge, query (ormcore.orm.loading) ----------------------
 
@@ -1016,8 +1014,6 @@ class Session:
                 if type(obj) is not class_ and not isinstance(obj, class_):
                     return None
                 return obj
-        from .loading import load_on_pk_identity
-
         return load_on_pk_identity(
             self, mapper, pk if npk > 1 else (pk,), populate_existing=populate_existing,
             with_for_update=with_for_update, execution_options=execution_options)
@@ -1143,7 +1139,7 @@ class Session:
             self.autoflush = autoflush
 
     def _autoflush(self) -> None:
-        if self.autoflush and not self._flushing:
+        if self.autoflush and not self._flushing and not self._is_clean():
             try:
                 self.flush()
             except exc.StatementError as err:

@@ -49,6 +49,7 @@ class Executable(Generative):
     """A statement that Connection.execute() accepts."""
 
     _execution_options: dict = _EMPTY
+    _cache_key_memo: Any = None  # see ClauseElement._cache_key
     # DML compiles for the keys of the execution's first parameter set (sql/dml.py)
     _compile_uses_parameter_keys = False
     is_select = False

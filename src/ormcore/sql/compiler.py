@@ -138,6 +138,9 @@ class SQLCompiler(SelectCompiler, DMLCompiler, Compiled):
     returning: Optional[Sequence[Any]] = None
     # (column names, ResultMetaData) of the last cursor description seen; see engine/cursor.py
     _result_meta_cache: Optional[tuple] = None
+    # what the mapping layer planned for this statement's rows (orm/loading.py), kept here
+    # because the compiled-cache key already covers everything the plan depends on
+    _orm_plan: Any = None
 
     def __init__(
         self,
@@ -777,6 +780,10 @@ class SQLCompiler(SelectCompiler, DMLCompiler, Compiled):
         self._passthrough = not (
             processors or defaults or self.escaped_bind_names or self.positional or self.expanding
         )
+        # the statement's own values merged with the user's are all the driver needs
+        self._merged_only = not (
+            required or processors or self.escaped_bind_names or self.positional
+        )
 
     @property
     def params(self) -> dict:  # type: ignore[override]
@@ -806,6 +813,8 @@ class SQLCompiler(SelectCompiler, DMLCompiler, Compiled):
                     merged[key] = bind.effective_value
         if params:
             merged.update(params)
+        if self._merged_only:
+            return merged
         for key in self._required:
             if key not in merged:
                 raise exc.StatementError(

@@ -29,6 +29,7 @@ from . import type_api
 from .base import Executable
 from .base import ReadOnlyColumnCollection
 from .base import _generative
+from .coercions import _PLAIN_VALUES
 from .operators import ColumnOperators
 
 if TYPE_CHECKING:
@@ -74,6 +75,8 @@ class ClauseElement:
     _is_ddl = False
     is_selectable = False
     _order_by_label_element: Any = None
+    # (key, binds) once _cache_key() has run; per instance, copies start without it
+    _cache_key_memo: Optional[tuple] = None
 
     def _compiler_dispatch(self, compiler: Any, **kw: Any) -> str:
         try:
@@ -110,10 +113,9 @@ class ClauseElement:
         One bind object used twice renders one placeholder where two equal-looking binds
         render two, so when `binds` repeats an object the key records where.
         """
-        try:
-            return self._cache_key_memo
-        except AttributeError:
-            pass
+        memo = self._cache_key_memo
+        if memo is not None:
+            return memo
         binds: list = []
         key = self._gen_cache_key(binds)
         if key is not None and len(binds) > 1 and len(set(map(id, binds))) != len(binds):
@@ -189,6 +191,23 @@ class ColumnElement(ColumnOperators, ClauseElement):
 
     def operate(self, op: Any, *other: Any, **kwargs: Any) -> Any:
         return op(self.comparator, *other, **kwargs)
+
+    def __init_subclass__(cls, **kw: Any) -> None:
+        super().__init_subclass__(**kw)
+        cls._default_eq = cls.operate is ColumnElement.operate
+
+    # True while the class keeps this operate(), so __eq__ may build `==` itself
+    _default_eq = True
+
+    def __eq__(self, other: Any) -> Any:  # type: ignore[override]
+        # `col == <plain value>` is most of every WHERE clause: built directly when neither
+        # the element nor its type's Comparator changes equality (what operate() would build)
+        if (other.__class__ in _PLAIN_VALUES and self._default_eq
+                and self.comparator._default_eq):
+            eq = operators.eq
+            return BinaryExpression(self, self._bind_param(eq, other), eq, BOOLEANTYPE,
+                                    operators.ne)
+        return self.operate(operators.eq, other)
 
     def reverse_operate(self, op: Any, other: Any, **kwargs: Any) -> Any:
         return op(other, self.comparator, **kwargs)

@@ -712,8 +712,7 @@ class Column(DialectKWArgs, SchemaItem, ColumnClause):
             if hook is not None:
                 self._on_table_attach(hook)
 
-    def __hash__(self) -> int:
-        return id(self)
+    __hash__ = object.__hash__  # by identity, in C: columns key dicts and cache keys
 
     def _gen_cache_key(self, binds: list) -> tuple:
         # a table's column by identity: long-lived, and its type decides the processors

@@ -389,9 +389,10 @@ def _coerce_columns_clause(element: Any) -> Any:
     None, booleans and numbers become NULL, true/false and literal numbers, as in SQLAlchemy."""
     if isinstance(element, (ColumnElement, FromClause, TextClause)):
         return element
-    ce = getattr(element, "__clause_element__", None)
-    if ce is None and isinstance(element, type):
-        ce = coercions._inspected(element)  # a mapped class: all its mapper's columns
+    # a mapped class (the common case: `select(User)`) is all its mapper's columns
+    ce = coercions._inspected(element) if isinstance(element, type) else None
+    if ce is None:
+        ce = getattr(element, "__clause_element__", None)
     if ce is not None:
         return _coerce_columns_clause(ce())
     if element is None:

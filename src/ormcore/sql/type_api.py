@@ -51,6 +51,15 @@ class TypeEngine:
 
         __slots__ = ("expr", "type")
 
+        # True while `==` is the default comparison, so ColumnElement.__eq__ may build it
+        # without dispatching through operate()
+        _default_eq = True
+
+        def __init_subclass__(cls, **kw: Any) -> None:
+            super().__init_subclass__(**kw)
+            base = TypeEngine.Comparator
+            cls._default_eq = cls.operate is base.operate and cls.__eq__ is base.__eq__
+
         def __init__(self, expr: Any) -> None:
             self.expr = expr
             self.type = expr.type
@@ -215,8 +224,14 @@ class TypeEngine:
 
     def coerce_compared_value(self, op: Any, value: Any) -> "TypeEngine":
         """The type to give a plain Python value compared against an expression of this type."""
+        # the answer is `self` for every value of a class once it was for one: a literal's
+        # type varies with its value only within one affinity (int -> Integer/BigInteger)
+        pair = (self.__class__, value.__class__)
+        if pair in _COMPARED_AS_SELF:
+            return self
         coerced = resolve_value_to_type(value)
         if coerced is NULLTYPE or coerced._type_affinity is self._type_affinity:
+            _COMPARED_AS_SELF.add(pair)
             return self
         return coerced
 
@@ -653,6 +668,8 @@ def to_instance(typeobj: Any, *args: Any, **kw: Any) -> TypeEngine:
 
 
 _type_map: dict = {}
+# (type class, value class) pairs whose coerce_compared_value() is the type itself
+_COMPARED_AS_SELF: set = set()
 
 
 def resolve_value_to_type(value: Any) -> TypeEngine:
