@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 import sys
 import time
 from typing import TYPE_CHECKING
@@ -40,6 +41,20 @@ _EMPTY: dict = {}
 _NO_PARAMS: list = []
 
 logger = logging.getLogger("ormcore.engine.Engine")
+
+
+# a statement sent as text that returns rows, for stream_results (as SQLAlchemy's rule)
+_SELECT_TEXT = re.compile(r"\s*SELECT", re.I)
+
+
+def _streams(options: dict, compiled: Any, statement: str) -> bool:
+    """Whether an execution reads its rows through a server-side cursor: stream_results
+    or yield_per asked for, and a SELECT (DML, even with RETURNING, is buffered)."""
+    if not (options.get("stream_results") or options.get("yield_per")):
+        return False
+    if compiled is not None and not compiled.is_text:
+        return compiled.is_select
+    return _SELECT_TEXT.match(statement) is not None
 
 
 def _distill_params(parameters: Any) -> list:
@@ -572,7 +587,10 @@ class Connection:
             self._transaction._raise_inactive()
         dialect = self.dialect
         try:
-            cursor = conn.dbapi_connection.cursor()
+            if options and dialect.supports_server_side_cursors and _streams(options, compiled, statement):
+                cursor = dialect.create_server_side_cursor(conn.dbapi_connection)
+            else:
+                cursor = conn.dbapi_connection.cursor()
         except BaseException as err:
             self._handle_dbapi_exception(err, statement, params, None, None)
         context = DefaultExecutionContext(self, compiled, statement, params, cursor, many, options)
@@ -601,7 +619,10 @@ class Connection:
         if dispatch.after_cursor_execute:
             for fn in dispatch.after_cursor_execute:
                 fn(self, cursor, statement, params, context, many)
-        description = cursor.description
+        try:
+            description = cursor.description  # a server-side cursor fetches its first row here
+        except BaseException as err:
+            self._handle_dbapi_exception(err, statement, params, cursor, context)
         if description is None:
             result = CursorResult(context, None)
         else:

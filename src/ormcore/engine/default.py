@@ -38,6 +38,9 @@ class DefaultDialect:
     preparer = IdentifierPreparer
     default_paramstyle = "named"
     supports_statement_cache = True
+    # whether create_server_side_cursor() exists: rows of stream_results / yield_per
+    # executions are then fetched from the server as they are read
+    supports_server_side_cursors = False
     supports_native_boolean = False
     supports_native_enum = False
     supports_native_decimal = False
@@ -210,6 +213,10 @@ class DefaultDialect:
             self.set_isolation_level(dbapi_conn, level)
 
     # -- execution ----------------------------------------------------------------------------
+
+    def create_server_side_cursor(self, dbapi_connection: Any) -> Any:
+        """A DBAPI cursor whose rows stay on the server until fetched (stream_results)."""
+        raise NotImplementedError()
 
     def do_execute(self, cursor: Any, statement: str, parameters: Any, context: Any = None) -> None:
         cursor.execute(statement, parameters)

@@ -6,7 +6,9 @@ as they are; literal percent signs in compiled SQL are doubled by the compiler.
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
+from typing import Iterator
 from typing import Optional
 
 from ... import exc
@@ -30,11 +32,77 @@ _DISCONNECT_MESSAGES = (
 )
 
 
+_cursor_names = itertools.count(1)
+
+
+class _ServerSideCursor:
+    """A psycopg2 named cursor (DECLARE ... CURSOR; FETCH as rows are read) that knows its
+    description right after execute(), as the engine needs: psycopg2 learns it with the
+    first FETCH, so the first row is fetched then and handed out before the rest."""
+
+    __slots__ = ("cursor", "_buffer")
+
+    def __init__(self, cursor: Any) -> None:
+        self.cursor = cursor
+        self._buffer: Optional[list] = None
+
+    def execute(self, statement: str, parameters: Any = None) -> None:
+        self.cursor.execute(statement, parameters)
+
+    @property
+    def description(self) -> Any:
+        if self._buffer is None:
+            self._buffer = self.cursor.fetchmany(1)
+        return self.cursor.description
+
+    def _take_buffer(self) -> list:
+        buffer = self._buffer or []
+        self._buffer = []
+        return buffer
+
+    def fetchone(self) -> Any:
+        buffer = self._take_buffer()
+        return buffer[0] if buffer else self.cursor.fetchone()
+
+    def fetchmany(self, size: Optional[int] = None) -> list:
+        buffer = self._take_buffer()
+        size = self.cursor.arraysize if size is None else size
+        if len(buffer) >= size:
+            return buffer
+        return buffer + self.cursor.fetchmany(size - len(buffer))
+
+    def fetchall(self) -> list:
+        return self._take_buffer() + self.cursor.fetchall()
+
+    def __iter__(self) -> Iterator[Any]:
+        yield from self._take_buffer()
+        yield from self.cursor
+
+    def close(self) -> None:
+        self.cursor.close()
+
+    @property
+    def rowcount(self) -> int:
+        return self.cursor.rowcount
+
+    @property
+    def lastrowid(self) -> Any:
+        return self.cursor.lastrowid
+
+    @property
+    def arraysize(self) -> int:
+        return self.cursor.arraysize
+
+
 class PGDialect_psycopg2(PGDialect):
     """PostgreSQL through psycopg2."""
 
     driver = "psycopg2"
     default_paramstyle = "pyformat"
+    supports_server_side_cursors = True
+
+    def create_server_side_cursor(self, dbapi_connection: Any) -> _ServerSideCursor:
+        return _ServerSideCursor(dbapi_connection.cursor(f"ormcore_c{next(_cursor_names)}"))
 
     @classmethod
     def import_dbapi(cls) -> Any:
