@@ -118,9 +118,18 @@ def set_committed_value(instance: Any, key: str, value: Any) -> None:
     _core_set_committed_value(instance, key, value)
 
 
+def _check_key(state: Any, key: str) -> None:
+    """KeyError for a name that is no instrumented attribute, as SQLAlchemy's
+    `manager[key]` lookup raises."""
+    if key not in state.manager._attribute_names:
+        raise KeyError(key)
+
+
 def get_history(obj: Any, key: str, passive: Any = None) -> History:
     """History(added, unchanged, deleted) of `key` on a mapped instance."""
-    return _core_get_history(object_state(obj), key)
+    state = object_state(obj)
+    _check_key(state, key)
+    return _core_get_history(state, key)
 
 
 def set_attribute(instance: Any, key: str, value: Any, initiator: Any = None) -> None:
@@ -143,6 +152,7 @@ def flag_modified(instance: Any, key: str) -> None:
     from .. import exc as sa_exc
 
     state = object_state(instance)
+    _check_key(state, key)
     values = instance.__dict__
     if key not in values:
         raise sa_exc.InvalidRequestError(

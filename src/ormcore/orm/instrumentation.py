@@ -63,7 +63,8 @@ class ClassManager:
             return None
         keys = {key}
         expired = state._expired_attributes
-        if expired and key in expired:
+        # a deferred column loads alone (with its group); others with every expired one
+        if expired and key in expired and not getattr(self.mapper._props.get(key), "deferred", False):
             keys.update(expired)
         state._load_expired_keys(keys)
         if key in values:

@@ -511,11 +511,11 @@ def load_on_pk_identity(session: Any, mapper: Any, pk: tuple, *, populate_existi
                         with_for_update: Any = None, execution_options: Optional[dict] = None,
                         ) -> Any:
     """SELECT the entity by primary key; the object (from the identity map) or None."""
-    stmt = _get_statement(mapper)
-    params = {f"pk_{i}": value for i, value in enumerate(pk)}
-    options = dict(execution_options or {})
+    stmt, names = _get_statement(mapper)
+    params = dict(zip(names, pk))
+    options = execution_options or {}
     if populate_existing:
-        options["populate_existing"] = True
+        options = {**options, "populate_existing": True}
     if with_for_update is not None and with_for_update is not False:
         stmt = Select.with_for_update(stmt, **(with_for_update if isinstance(with_for_update, dict) else {}))
     result = execute_orm(session, stmt, params, options, {})
@@ -528,25 +528,41 @@ def load_on_pk_identity(session: Any, mapper: Any, pk: tuple, *, populate_existi
     return objs[0]
 
 
-def _get_statement(mapper: Any) -> Any:
-    """SELECT <entity> WHERE pk = :pk_0 ..., built once per mapper."""
-    stmt = mapper.__dict__.get("_ormcore_get_stmt")
-    if stmt is None:
+def _get_statement(mapper: Any) -> tuple:
+    """(SELECT <entity> WHERE pk = :pk_0 ..., the bind names in primary-key order), built
+    once per mapper."""
+    found = mapper.__dict__.get("_ormcore_get_stmt")
+    if found is None:
+        names = tuple(f"pk_{i}" for i in range(len(mapper.primary_key)))
         stmt = select(mapper).where(*[
-            column == bindparam(f"pk_{i}", type_=column.type)
-            for i, column in enumerate(mapper.primary_key)])
-        mapper.__dict__["_ormcore_get_stmt"] = stmt
-    return stmt
+            column == bindparam(name, type_=column.type)
+            for name, column in zip(names, mapper.primary_key)])
+        found = mapper.__dict__["_ormcore_get_stmt"] = (stmt, names)
+    return found
 
 
 def load_attributes(state: Any, keys: Any, session: Any) -> None:
     """The `_attribute_loader` hook: load expired / unloaded attributes of a persistent
-    instance with one SELECT by its primary key; ObjectDeletedError when the row is gone."""
+    instance with one SELECT by its primary key; ObjectDeletedError when the row is gone.
+
+    As SQLAlchemy: expired attributes load with the entity's columns, deferred columns
+    stay unloaded then; a deferred column read loads alone, with its group."""
     obj = state()
     if obj is None:
         return
-    stmt = _get_statement(state.manager.mapper)
-    params = {f"pk_{i}": value for i, value in enumerate(state.key[1])}
+    mapper = state.manager.mapper
+    props = mapper._props
+    deferred = [key for key in keys if getattr(props.get(key), "deferred", False)]
+    if len(deferred) < len(keys):
+        _load_entity_columns(state, obj, mapper, session)
+    else:
+        _load_deferred(state, obj, mapper, deferred, session)
+
+
+def _load_entity_columns(state: Any, obj: Any, mapper: Any, session: Any) -> None:
+    """SELECT the entity's (undeferred) columns by primary key into the instance."""
+    stmt, names = _get_statement(mapper)
+    params = dict(zip(names, state.key[1]))
     result = execute_orm(session, stmt, params, {"autoflush": session.autoflush}, {})
     raws = result._cursor_few_and_close(2)
     if not raws:
@@ -559,6 +575,33 @@ def load_attributes(state: Any, keys: Any, session: Any) -> None:
             if key not in values:
                 values[key] = raws[0][pos]
         state._commit([k for k, _ in result._loaders[0].attr_positions])
+
+
+def _load_deferred(state: Any, obj: Any, mapper: Any, keys: list, session: Any,
+                   with_groups: bool = True) -> None:
+    """Deferred columns, loaded with one SELECT by primary key: on first access the keys
+    asked for and the rest of their deferred groups (raiseload ones refuse); by refresh()
+    the named ones only."""
+    props = mapper._props
+    if with_groups:
+        for key in keys:
+            if props[key].raiseload:
+                raise sa_exc.InvalidRequestError(
+                    f"'{mapper.class_.__name__}.{key}' is not available due to raiseload=True")
+    groups = {props[key].group for key in keys} - {None} if with_groups else set()
+    wanted = [key for key, prop in props.items()
+              if key not in obj.__dict__ and getattr(prop, "deferred", False)
+              and (key in keys or (prop.group is not None and prop.group in groups))]
+    stmt = select(*[props[key].columns[0] for key in wanted]).where(*[
+        column == value for column, value in zip(mapper.primary_key, state.key[1])])
+    if session.autoflush:
+        session._autoflush()
+    bind = session.get_bind(mapper)
+    row = session._connection_for_bind(bind).execute(stmt).first()
+    if row is None:
+        raise exc.ObjectDeletedError(state)
+    obj.__dict__.update(zip(wanted, row))
+    state._commit(wanted)
 
 
 def refresh_state(session: Any, state: Any, attribute_names: Any = None,
@@ -576,10 +619,10 @@ def refresh_state(session: Any, state: Any, attribute_names: Any = None,
                     "indicated from other mappers or configure events, ensure registry."
                     "configure() has been called.")
         state._expire(names)
-    stmt = _get_statement(mapper)
+    stmt, names = _get_statement(mapper)
     if with_for_update is not None and with_for_update is not False:
         stmt = stmt.with_for_update(**(with_for_update if isinstance(with_for_update, dict) else {}))
-    params = {f"pk_{i}": value for i, value in enumerate(pk)}
+    params = dict(zip(names, pk))
     if attribute_names is None:
         # populate_existing overwrites every attribute and commits the state
         # (as SQLAlchemy's refresh, the SELECT autoflushes first)
@@ -599,6 +642,10 @@ def refresh_state(session: Any, state: Any, attribute_names: Any = None,
                 values[key] = raws[0][pos]
                 keys.append(key)
         state._commit(keys)
+    if attribute_names is not None:
+        deferred = [key for key in attribute_names if getattr(mapper._props[key], "deferred", False)]
+        if deferred:
+            _load_deferred(state, obj, mapper, deferred, session, with_groups=False)
 
 
 def _state_str(state: Any) -> str:

@@ -599,6 +599,15 @@ class _MapperEntity(FromClause):
         criterion = self.mapper._single_table_criterion
         return () if criterion is None else (criterion,)
 
+    def _column_key_for(self, key: str) -> str:
+        """The key of the table column that the mapped attribute `key` writes (ORM-enabled
+        INSERT / UPDATE values); `key` itself when it is no column attribute."""
+        prop = self.mapper._props.get(key)
+        columns = getattr(prop, "columns", None)
+        if columns and getattr(columns[0], "table", None) is not None:
+            return columns[0].key
+        return key
+
     @property
     def entity_namespace(self) -> Any:
         """filter_by() keys: the class's mapped attributes."""

@@ -13,8 +13,9 @@ from typing import Iterator
 from typing import Optional
 
 from .. import exc as sa_exc
-from ..sql import elements as _expression
 from ..sql.selectable import Select
+from .bulk_persistence import delete_matching
+from .bulk_persistence import update_matching
 
 __all__ = ["Query"]
 
@@ -249,7 +250,7 @@ class Query:
             raise IndexError("list index out of range")
         return found[0]
 
-    # -- bulk UPDATE / DELETE ----------------------------------------------------------------
+    # -- bulk UPDATE / DELETE (orm/bulk_persistence.py) -------------------------------------
 
     def _bulk_target(self) -> Any:
         raws = self._statement._raw_columns
@@ -258,77 +259,20 @@ class Query:
             raise sa_exc.InvalidRequestError("Query.update()/delete() needs a mapped entity")
         return mapper
 
-    def _matched_states(self, mapper: Any, synchronize_session: Any) -> list:
-        """The identity-map states the criteria match (fetched by primary key)."""
-        if synchronize_session is False or synchronize_session is None:
-            return []
-        if synchronize_session not in ("auto", "evaluate", "fetch"):
-            raise sa_exc.ArgumentError(
-                "Valid strategies for session synchronization are 'auto', 'evaluate', "
-                "'fetch', False")
-        sql = _sql()
-        stmt = sql.select(*mapper.primary_key).where(*self._statement._where_criteria)
-        rows = self.session.execute(stmt, getattr(self, "_params", None)).all()
-        identity_map = self.session.identity_map
-        states = []
-        for row in rows:
-            pk = row[0] if len(row) == 1 else tuple(row)
-            obj = identity_map.get_by_pk(mapper._identity_class, pk)
-            if obj is not None:
-                states.append(obj.__dict__["_sa_instance_state"])
-        return states
-
     def update(self, values: dict, synchronize_session: Any = "auto",
                update_args: Optional[dict] = None) -> int:
-        mapper = self._bulk_target()
-        self.session._autoflush()
-        states = self._matched_states(mapper, synchronize_session)
-        sql = _sql()
+        """UPDATE the rows this Query matches; the number of rows matched."""
         by_key = {}
         for key, value in values.items():
             if not isinstance(key, str):
                 key = getattr(key, "key", None) or key
             by_key[key] = value
-        column_values = {}
-        for key, value in by_key.items():
-            prop = mapper._props.get(key) if isinstance(key, str) else None
-            column = prop.columns[0] if prop is not None else key
-            column_values[column.key if hasattr(column, "key") else column] = value
-        stmt = sql.update(mapper.local_table).where(*self._statement._where_criteria).values(
-            column_values)
-        result = self.session.execute(stmt, getattr(self, "_params", None))
-        for state in states:
-            obj = state()
-            if obj is None:
-                continue
-            plain = {}
-            expire = []
-            for key, value in by_key.items():
-                if not isinstance(key, str):
-                    continue
-                if isinstance(value, _expression.ClauseElement) or hasattr(value, "__clause_element__"):
-                    expire.append(key)
-                else:
-                    plain[key] = value
-            values_dict = obj.__dict__
-            values_dict.update(plain)
-            state._commit(list(plain))
-            if expire:
-                state._expire(expire)
-        return result.rowcount
+        return update_matching(
+            self.session, self._bulk_target(), self._statement._where_criteria, by_key,
+            synchronize_session, getattr(self, "_params", None)).rowcount
 
     def delete(self, synchronize_session: Any = "auto", delete_args: Optional[dict] = None) -> int:
-        mapper = self._bulk_target()
-        self.session._autoflush()
-        states = self._matched_states(mapper, synchronize_session)
-        sql = _sql()
-        stmt = sql.delete(mapper.local_table).where(*self._statement._where_criteria)
-        result = self.session.execute(stmt, getattr(self, "_params", None))
-        if states:
-            identity_map = self.session.identity_map
-            for state in states:
-                identity_map.discard(state)
-                state._deleted = True
-                state.session_id = None
-                state._strong_obj = None
-        return result.rowcount
+        """DELETE the rows this Query matches; the number of rows matched."""
+        return delete_matching(
+            self.session, self._bulk_target(), self._statement._where_criteria,
+            synchronize_session, getattr(self, "_params", None)).rowcount

@@ -40,6 +40,7 @@ from ..engine.base import Engine
 from ..event import Events
 from ..event.base import Dispatch
 from ..sql.selectable import TableClause
+from .bulk_persistence import execute_dml
 from .loading import execute_orm
 from .loading import load_on_pk_identity
 
@@ -969,6 +970,10 @@ class Session:
             # select(Entity), from_statement: rows -> objects through the identity map
             result = execute_orm(self, statement, params, options, bind_arguments)
             return result.scalar() if scalar else result
+        if statement.is_dml and statement._orm_entity is not None:
+            # insert / update / delete(Entity): keyed by attributes, objects synchronized
+            result = execute_dml(self, statement, params, options)
+            return result.scalar() if scalar else result
         bind_arguments.setdefault("clause", statement)
         self._autoflush()
         conn = self._connection_for_bind(self.get_bind(**bind_arguments))
@@ -1003,17 +1008,24 @@ class Session:
         if not populate_existing and with_for_update is None:
             obj = self.identity_map.get_by_pk(identity_class, pk, identity_token)
             if obj is not None:
-                if obj.__dict__[_STATE_KEY]._expired_attributes:
+                if type(obj) is not class_ and not isinstance(obj, class_):
+                    return None
+                state = obj.__dict__[_STATE_KEY]
+                if state._expired_attributes and _fully_expired(state, obj.__dict__):
+                    # expired as a whole (as by commit): make sure the row still exists; if
+                    # not, the object is deleted in this session, as SQLAlchemy's
                     from .exc import ObjectDeletedError
 
-                    state = obj.__dict__[_STATE_KEY]
                     try:
                         state._load_expired_keys(set(state._expired_attributes))
                     except ObjectDeletedError:
+                        self._remove_newly_deleted([state])
                         return None
-                if type(obj) is not class_ and not isinstance(obj, class_):
-                    return None
                 return obj
+        if pk is None or (npk > 1 and all(value is None for value in pk)):
+            warnings.warn(
+                "fully NULL primary key identity cannot load any object.  This condition may "
+                "raise an error in a future release.", exc.SAWarning, stacklevel=2)
         return load_on_pk_identity(
             self, mapper, pk if npk > 1 else (pk,), populate_existing=populate_existing,
             with_for_update=with_for_update, execution_options=execution_options)
@@ -1033,6 +1045,8 @@ class Session:
 
         state = object_state(instance)
         self._expire_state_check(state, "refresh")
+        if attribute_names is not None:
+            attribute_names = _attribute_names(state, attribute_names)
         loading.refresh_state(self, state, attribute_names, with_for_update)
 
     def expire(self, instance: Any, attribute_names: Optional[Iterable[str]] = None) -> None:
@@ -1041,7 +1055,9 @@ class Session:
 
         state = object_state(instance)
         self._expire_state_check(state, "expire")
-        state._expire(None if attribute_names is None else list(attribute_names))
+        if attribute_names is not None:
+            attribute_names = _attribute_names(state, attribute_names)
+        state._expire(attribute_names)
 
     def expire_all(self) -> None:
         """Expire every persistent instance of the session."""
@@ -1059,60 +1075,94 @@ class Session:
                 f"Instance '{state_str(state)}' is not persistent within this Session")
 
     def merge(self, instance: Any, load: bool = True, options: Any = None) -> Any:
-        """The persistent instance with the same primary key as `instance` (loaded, or a
-        new pending one), with `instance`'s loaded attributes copied onto it."""
+        """The persistent instance with the same primary key as `instance` (from the
+        identity map, loaded, or a new pending one), with `instance`'s loaded column
+        attributes copied onto it. With load=True the session autoflushes first and the
+        copies record history; with load=False nothing is loaded and the result's history
+        is discarded (`instance` must be detached and unmodified)."""
         from .base import object_state
 
+        if load:
+            self._autoflush()
         state = object_state(instance)
+        autoflush = self.autoflush
+        self.autoflush = False
+        try:
+            return self._merge(state, instance, load)
+        finally:
+            self.autoflush = autoflush
+
+    def _merge(self, state: Any, instance: Any, load: bool) -> Any:
+        from .exc import StaleDataError
+
         mapper = state.manager.mapper
-        if state.session_id == self.hash_key and (
-            state.key is not None and self.identity_map.contains_state(state)
-            or state in self._new
-        ):
-            return instance
         values = instance.__dict__
-        pk = tuple(values.get(prop.key) if prop is not None else None for prop in mapper._pk_props)
-        merged = None
-        if all(v is not None for v in pk):
-            key_pk = pk[0] if len(pk) == 1 else pk
-            merged = self.identity_map.get_by_pk(mapper._identity_class, key_pk, state.identity_token)
-            if merged is None:
-                if load:
-                    merged = self.get(mapper.class_, pk)
-                else:
-                    if state.key is None:
-                        raise exc.InvalidRequestError(
-                            "merge() with load=False option does not support objects "
-                            "transient (i.e. unpersisted) objects.  flush() all changes on "
-                            "mapped instances before merging with load=False.")
-        if merged is None:
-            if not load and state.key is not None:
-                merged = mapper.class_.__new__(mapper.class_)
-                new_state = mapper.class_manager._new_state_if_none(merged)
-                for key in mapper._props:
-                    prop = mapper._props[key]
-                    if getattr(prop, "_is_column_property", False) and key in values:
-                        merged.__dict__[key] = values[key]
-                new_state.key = state.key
-                new_state.session_id = self.hash_key
-                self.identity_map.add(new_state)
-                return merged
-            merged = mapper.class_.__new__(mapper.class_)
-            mapper.class_manager._new_state_if_none(merged)
-            for key, value in values.items():
-                prop = mapper._props.get(key)
-                if prop is not None and getattr(prop, "_is_column_property", False):
-                    setattr(merged, key, value)
-            self.add(merged)
-            return merged
-        for key, value in values.items():
-            prop = mapper._props.get(key)
-            if prop is None or not getattr(prop, "_is_column_property", False):
-                continue
+        if state.key is None:
+            if state in self._new:
+                warnings.warn(
+                    f"Instance {_state_str(state)} is already pending in this Session yet is "
+                    "being merged again; this is probably not what you want to do",
+                    exc.SAWarning, stacklevel=3)
             if not load:
-                merged.__dict__[key] = value
-            elif merged.__dict__.get(key, _NOT_SET) != value or key not in merged.__dict__:
-                setattr(merged, key, value)
+                raise exc.InvalidRequestError(
+                    "merge() with load=False option does not support objects transient (i.e. "
+                    "unpersisted) objects.  flush() all changes on mapped instances before "
+                    "merging with load=False.")
+            pk = tuple(values.get(prop.key) if prop is not None else None
+                       for prop in mapper._pk_props)
+            nones = sum(v is None for v in pk)
+            persistent_key = nones == 0 or (mapper.allow_partial_pks and nones < len(pk))
+            token = state.identity_token
+        else:
+            pk = state.key[1]
+            persistent_key = True
+            token = state.key[2]
+        merged = None
+        if persistent_key:
+            merged = self.identity_map.get_by_pk(
+                mapper._identity_class, pk[0] if len(pk) == 1 else pk, token)
+        new_instance = False
+        if merged is None:
+            if not load:
+                if state.modified:
+                    raise exc.InvalidRequestError(
+                        "merge() with load=False option does not support objects marked as "
+                        "'dirty'.  flush() all changes on mapped instances before merging "
+                        "with load=False.")
+                merged = mapper.class_manager.new_instance()
+                merged_state = merged.__dict__[_STATE_KEY]
+                merged_state.key = state.key
+                self._update_impl(merged_state)
+                new_instance = True
+            elif persistent_key:
+                merged = self.get(mapper.class_, pk, identity_token=token)
+        if merged is None:
+            merged = mapper.class_manager.new_instance()
+            self.add(merged)
+            new_instance = True
+        merged_state = merged.__dict__[_STATE_KEY]
+        if merged_state is state:
+            return merged
+        version_col = mapper.version_id_col
+        if version_col is not None and not new_instance:
+            prop = mapper._columntoproperty.get(version_col)
+            if prop is not None and prop.key in values and prop.key in merged.__dict__:
+                existing, current = values[prop.key], merged.__dict__[prop.key]
+                if existing != current:
+                    raise StaleDataError(
+                        f"Version id '{existing}' on merged state {_state_str(merged_state)} "
+                        f"does not match existing version '{current}'. Leave the version "
+                        "attribute unset when merging to update the most recent version.")
+        merged_values = merged.__dict__
+        for key, prop in mapper._props.items():
+            if not getattr(prop, "_is_column_property", False) or key not in values:
+                continue
+            if load:
+                setattr(merged, key, values[key])
+            else:
+                merged_values[key] = values[key]
+        if not load:
+            merged_state._commit_all()
         return merged
 
     def query(self, *entities: Any, **kwargs: Any) -> Any:
@@ -1359,6 +1409,25 @@ class Session:
                 state.key = None
         self._detach_states(states)
 
+    def _remove_newly_deleted(self, states: Iterable[Any]) -> None:
+        """Rows deleted in this transaction (a flush, or a synchronized bulk DELETE): their
+        objects leave the identity map and are `deleted` until the transaction ends."""
+        transaction = self._transaction
+        for state in states:
+            if transaction is not None:
+                transaction._deleted[state] = True
+            self.identity_map.discard(state)
+            self._deleted.pop(state, None)
+            state._deleted = True
+
+    def _register_altered(self, states: Iterable[Any]) -> None:
+        """Objects changed in the database outside a flush (a synchronized bulk UPDATE): a
+        rollback of the transaction expires them."""
+        transaction = self._transaction
+        if transaction is not None:
+            for state in states:
+                transaction._dirty[state] = True
+
     def _revert_deletion(self, state: Any) -> None:
         """A rollback: a deleted object is persistent in this Session again."""
         self._deleted.pop(state, None)
@@ -1401,7 +1470,6 @@ def _is_orm_statement(statement: Any) -> bool:
 
 
 _STATE_KEY = "_sa_instance_state"
-_NOT_SET = object()
 # entity (mapped class or mapper) -> (mapper, number of primary-key columns), for get()
 # (a plain dict: a WeakKeyDictionary lookup costs more than the whole identity-map hit)
 _get_entities: dict = {}
@@ -1423,6 +1491,28 @@ def _get_entity(entity: Any) -> tuple:
     except TypeError:
         pass
     return found
+
+
+def _fully_expired(state: Any, values: dict) -> bool:
+    """Whether no mapped attribute of the instance is loaded (it was expired as a whole),
+    what SQLAlchemy's `InstanceState.expired` flag tells."""
+    for key in state.manager._attribute_names:
+        if key in values:
+            return False
+    return True
+
+
+def _attribute_names(state: Any, names: Iterable[str]) -> list:
+    """The attribute names given to expire() / refresh(), as a list. As SQLAlchemy, a name
+    that is no mapped attribute raises KeyError, after the names before it were expired."""
+    names = list(names)
+    props = state.manager.mapper._props
+    for i, name in enumerate(names):
+        if name not in props:
+            if i:
+                state._expire(names[:i])
+            raise KeyError(name)
+    return names
 
 
 def _normalize_ident(mapper: Any, ident: Any) -> Any:

@@ -47,6 +47,17 @@ def _clause_element(value: Any) -> Any:
     return value
 
 
+def _orm_entity(table: Any) -> Any:
+    """The mapping layer's entity when `table` is a mapped class (`update(User)`): the
+    Session then runs the statement with ORM semantics (orm/bulk_persistence.py)."""
+    if isinstance(table, type):
+        getter = coercions._inspected(table)
+        entity = getter() if getter is not None else None
+        if getattr(entity, "_is_orm_entity", False):
+            return entity
+    return None
+
+
 def _expect_dml_table(table: Any) -> Any:
     table = _clause_element(table)
     if (
@@ -180,8 +191,15 @@ class UpdateBase(Executable, ClauseElement):
     _dialect_options: dict = {}
     _inline = False
 
+    # the mapped entity this statement was made for (orm/bulk_persistence.py), else None;
+    # not part of the cache key: the SQL is its table's
+    _orm_entity: Any = None
+
     def __init__(self, table: Any) -> None:
         self.table = _expect_dml_table(table)
+        entity = _orm_entity(table)
+        if entity is not None:
+            self._orm_entity = entity
 
     def params(self, *arg: Any, **kw: Any) -> Any:
         raise NotImplementedError(
@@ -328,6 +346,13 @@ class ValuesBase(UpdateBase):
             return self.table.c.get(key)
         return key
 
+    def _column_key_of(self, key: Any) -> Any:
+        # an ORM statement's values() may name mapped attributes (`title` for the column
+        # `book_title`): the entity says which column each names
+        if isinstance(key, str) and self._orm_entity is not None and key not in self.table.c:
+            return self._orm_entity._column_key_for(key)
+        return key
+
     def _bind_name_for(self, key: Any) -> str:
         if isinstance(key, str):
             return key
@@ -339,7 +364,7 @@ class ValuesBase(UpdateBase):
     def _coerce_pairs(self, pairs: Iterable[tuple], suffix: str = "") -> dict:
         coerced = {}
         for key, value in pairs:
-            key = _expect_column_arg(key)
+            key = self._column_key_of(_expect_column_arg(key))
             column = self._column_for_key(key)
             if isinstance(key, str) or getattr(key, "key", None) is not None:
                 name = self._bind_name_for(key)

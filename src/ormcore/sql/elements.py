@@ -1698,7 +1698,9 @@ class TextClause(Executable, ClauseElement):
 
         Positional columns match the result by position; keyword `name=Type` by name.
         """
-        positional = list(cols)
+        from .coercions import expect_expression
+
+        positional = [expect_expression(c) for c in cols]  # ORM attributes: their columns
         keyed = [ColumnClause(name, type_) for name, type_ in types.items()]
         return TextualSelect(self, positional + keyed, positional=bool(positional))
 
