@@ -323,6 +323,17 @@ class Odd(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     what: Mapped[object]
 """,
+    """
+from LIB.orm import DeclarativeBase, Mapped, mapped_column
+class Base(DeclarativeBase):
+    pass
+class Kinded(Base):
+    __tablename__ = "kinded"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    type: Mapped[str]
+    # `type` here is the builtin: the annotation alone binds no name in the class body
+    __mapper_args__ = {"polymorphic_on": type, "polymorphic_identity": "k"}
+""",
 ]
 
 

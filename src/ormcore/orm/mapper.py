@@ -279,6 +279,11 @@ class Mapper:
             found = self.persist_selectable.c.get(value.key)
             if found is not None:
                 value = found
+        if not getattr(value, "_is_column_element", False):
+            # e.g. the builtin `type` where a class body only annotated a `type` column
+            raise sa_exc.ArgumentError(
+                f"Column expression or string key expected for argument '{argname}'; "
+                f"got {value!r}.")
         return value
 
     def _configure_pks(self, primary_key: Any) -> None:
