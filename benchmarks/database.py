@@ -72,11 +72,18 @@ class Database:
         self._after_load()
         self._loaded = n
 
-    def empty(self) -> None:
-        """Create `bench_item` if missing and delete all its rows."""
+    def restore(self, n: int) -> None:
+        """Make `bench_item` hold exactly `data.rows(n)` again after a run changed its rows:
+        dropped and reloaded, so that every run starts from the same table."""
+        self._loaded = None
+        self.ensure_loaded(n)
+
+    def empty(self, generated_keys: bool = False) -> None:
+        """Create `bench_item` afresh with no rows. With `generated_keys`, the database assigns
+        `id` to every INSERT that leaves it out, counting from 1."""
         cursor = self._admin.cursor()
         cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")
-        cursor.execute(CREATE_TABLE)
+        cursor.execute(self._generated_key_table() if generated_keys else CREATE_TABLE)
         cursor.close()
         self._admin.commit()
         self._loaded = None
@@ -97,6 +104,10 @@ class Database:
         cursor.close()
         self._admin.commit()
         self._admin.close()
+
+    def _generated_key_table(self) -> str:
+        """CREATE TABLE for `bench_item` whose `id` the database assigns."""
+        raise NotImplementedError
 
     def _bulk_insert(self, cursor: Any, items: tuple) -> None:
         raise NotImplementedError
@@ -131,6 +142,9 @@ class SQLiteDatabase(Database):
         super().close()
         shutil.rmtree(self._directory, ignore_errors=True)
 
+    def _generated_key_table(self) -> str:
+        return CREATE_TABLE  # INTEGER PRIMARY KEY is the rowid: assigned when left out
+
     def _bulk_insert(self, cursor: sqlite3.Cursor, items: tuple) -> None:
         marks = ", ".join("?" * len(COLUMNS))
         cursor.executemany(f"INSERT INTO {TABLE} VALUES ({marks})", items)
@@ -162,6 +176,14 @@ class PostgreSQLDatabase(Database):
 
     def driver_version(self) -> str:
         return f"psycopg2 {self._psycopg2.__version__.split()[0]}"
+
+    def _generated_key_table(self) -> str:
+        # SERIAL: what create_all() emits for the model's Integer primary key on PostgreSQL,
+        # in SQLAlchemy and in ormcore alike
+        ddl = CREATE_TABLE.replace("id INTEGER PRIMARY KEY", "id SERIAL PRIMARY KEY")
+        if ddl == CREATE_TABLE:
+            raise RuntimeError("data.CREATE_TABLE no longer declares `id INTEGER PRIMARY KEY`")
+        return ddl
 
     def _bulk_insert(self, cursor: Any, items: tuple) -> None:
         from psycopg2.extras import execute_values

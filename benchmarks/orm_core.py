@@ -13,7 +13,9 @@ float, nullable string) in an in-memory sqlite3 database:
 - attribute write with history: `obj.name = v` on each of N freshly loaded objects (the
   first change of each: committed value recorded, modified set entered), against plain
   objects; the same through SQLAlchemy's instrumented attributes;
-- peak memory (tracemalloc, each contender in its own subprocess) of the N-row load.
+- peak memory (tracemalloc, each contender in its own subprocess) of the N-row load, also
+  as bytes per row beyond the floor's (the state, the identity map's share, the instance's
+  slot for the state).
 
 Each timed operation runs R times, interleaved across contenders, and the table shows the
 median as a ratio to the floor. Times are reported, never asserted.
@@ -260,9 +262,10 @@ def main(argv: Optional[list] = None) -> None:
                 [sys.executable, "-m", "benchmarks.orm_core", "--rows", str(n), "--peak", kind],
                 capture_output=True, text=True, check=True)
             peaks[kind] = json.loads(done.stdout)
-        print("\npeak memory of the load (tracemalloc)")
+        print("\npeak memory of the load (tracemalloc; bytes per row beyond the floor's)")
         for kind in kinds:
-            print(f"{kind:<12} {peaks[kind] / 2**20:8.1f} MiB {peaks[kind] / peaks['floor']:6.2f}x")
+            print(f"{kind:<12} {peaks[kind] / 2**20:8.1f} MiB {peaks[kind] / peaks['floor']:6.2f}x"
+                  f" {(peaks[kind] - peaks['floor']) / n:+8.1f} B/row")
 
 
 if __name__ == "__main__":

@@ -14,6 +14,8 @@ import importlib.util
 import json
 from pathlib import Path
 from types import ModuleType
+from typing import Any
+from typing import Callable
 
 import pytest
 
@@ -72,3 +74,37 @@ def test_a_contender_returning_wrong_rows_is_reported_not_timed(
     assert result["timings"] == []
     assert result["median"] is None
 
+
+
+def _other_last_id(conn: Any, ids: list) -> list:
+    return ids[:-1] + [ids[-1] + 1]
+
+
+def _one_row_unchanged(conn: Any, items: list) -> list:
+    cursor = conn.cursor()
+    cursor.execute("UPDATE bench_item SET qty = qty - 1 WHERE id = 1")
+    cursor.close()
+    conn.commit()
+    return items
+
+
+@pytest.mark.parametrize("workload, spoil", [
+    ("orm_add_commit", _other_last_id),
+    ("orm_update_commit", _one_row_unchanged),
+])
+def test_unit_of_work_checks_catch_a_wrong_result(
+        runner: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workload: str,
+        spoil: Callable[[Any, Any], Any]) -> None:
+    from benchmarks.workloads import WORKLOADS
+
+    cls = WORKLOADS[workload]
+    run_dbapi = cls.run_dbapi
+    monkeypatch.setattr(cls, "run_dbapi", lambda self, conn: spoil(conn, run_dbapi(self, conn)))
+    out = tmp_path / "bench.json"
+    code = runner.main(["--scale", "0.002", "--repeat", "1", "--workloads", workload,
+                        "--contenders", "dbapi", "--json", str(out)])
+
+    assert code == 1
+    result = json.loads(out.read_text())["workloads"][workload]["contenders"]["dbapi"]
+    assert result["error"].startswith("CheckFailed")
+    assert result["timings"] == []

@@ -2,12 +2,16 @@
 # file mirrors it name for name). Included by core.pyx.
 #
 # Shape of the loop (CPython 3.11, measured on this machine; see benchmarks/orm_core.py):
-# - Per row: the pk value read at its position (no key tuple for a one-column key), one
-#   probe of the identity map's per-class dict, and for a new identity: the class's tp_new
-#   (no __init__), the state (which is also the instance's weak reference) from its tp_new,
-#   and every value stored with PyObject_GenericSetAttr. Storing through the generic setter
-#   keeps CPython's inline values: no per-instance __dict__ is ever materialized (a dict per
-#   row is one more GC-tracked allocation and ~100 more bytes).
+# - Per row: the pk value read at its position (no key tuple for a one-column key), its
+#   hash, one probe of the loader's identity table (kept from __init__: no per-row lookup of
+#   the (class, token) table), and for a new identity: the class's tp_new (no __init__), the
+#   state (which is also the instance's weak reference) from its tp_new, sharing the
+#   loader's _StateCommon (so a state costs four fields: see state.pyx), and every value
+#   stored with PyObject_GenericSetAttr. Storing through the generic setter keeps CPython's
+#   inline values: no per-instance __dict__ is ever materialized (a dict per row is one more
+#   GC-tracked allocation and ~100 more bytes).
+# - Bytes per new row beyond the instance itself (tracemalloc, 200k rows): the state 112,
+#   the table ~19, the instance's slot for the state 8.
 # - GC-tracked allocations per new row: 2 (the instance and its state), plus the pk tuple
 #   for composite keys. The cyclic GC is left running: see benchmarks/orm_core.py for the
 #   measurement of pausing it.
@@ -43,6 +47,8 @@ cdef class RowLoader:
     cdef readonly object session_id
     cdef readonly object state_class
     cdef tuple _names
+    cdef _StateCommon _common  # what every state this loader makes shares
+    cdef _StateTable _table  # the identity map's table for (identity_class, identity_token)
     cdef Py_ssize_t _n_pk
     cdef Py_ssize_t _n_attrs
     cdef Py_ssize_t* _pk_index
@@ -105,6 +111,9 @@ cdef class RowLoader:
         for i in range(self._n_attrs):
             self._attr_index[i] = self.attr_positions[i][1]
         self._names = tuple([name for name, _ in self.attr_positions])
+        self._common = _co_new(class_, manager, self.identity_class, identity_token,
+                               session_id, identity_map)
+        self._table = identity_map._table_for_c(self.identity_class, identity_token, True)
 
     def load(self, rows):
         """One instance (or None, for a row whose primary key is all NULL) per row."""
@@ -141,42 +150,43 @@ cdef class RowLoader:
         return None if all_none else pk
 
     cdef object _load_row(self, object row):
-        cdef PyObject* found
         cdef InstanceState state
         cdef InstanceState old = None
-        cdef Py_ssize_t i
+        cdef Py_ssize_t i, ix, slot
+        cdef Py_hash_t h
+        cdef size_t version
         cdef PyTypeObject* cls = <PyTypeObject*>self.class_
+        cdef _StateTable table = self._table
         pk = self._pk_of_row(row)
         if pk is None:
             return None
-        states = self.identity_map._dict_for_c(self.identity_class, self.identity_token, True)
-        found = _row_dict_lookup(states, pk)
-        if found is not NULL:
-            old = <InstanceState>found
+        h = _im_hash(pk)
+        ix = _tb_find(table, pk, h, &slot)
+        if ix >= 0:
+            old = _tb_state_at(table, ix)
             obj = <object>PyWeakref_GET_OBJECT(old)
             if obj is not None:
                 self._populate_existing(old, obj, row)
                 return obj
-        elif PyErr_Occurred() is not NULL:
-            return ormcore_st_propagate()
+        version = table._version
 
         obj = cls.tp_new(<type>self.class_, <PyObject*>_ROW_NO_ARGS, NULL)
-        args = (obj,)
+        args = (obj, self._common)  # __cinit__ adopts the common given in the manager's place
         state = <InstanceState>(<PyTypeObject*>self.state_class).tp_new(
             <type>self.state_class, <PyObject*>args, NULL)
-        state.manager = self.manager
-        state._key_class = self.identity_class
         state._key_pk = pk
-        state.identity_token = self.identity_token
-        state.session_id = self.session_id
-        state.identity_map = self.identity_map
         _st_generic_setattr(obj, STATE_KEY, <PyObject*>state)
         for i in range(self._n_attrs):
             value = _hy_item(row, self._attr_index[i])
             _st_generic_setattr(obj, <object>PyTuple_GET_ITEM(self._names, i), <PyObject*>value)
         if old is not None:  # a collected instance whose eviction has not run yet
             self.identity_map._manage_removed(old)
-        (<dict>states)[pk] = state
+        if table._version != version:  # a GC pass evicted something meanwhile: find again
+            _tb_put(table, pk, h, state)
+        elif old is not None:
+            _tb_replace_at(table, ix, state, h)
+        else:
+            _tb_insert(table, state, h, slot)
         if self.new_instance_hook is not None:
             self.new_instance_hook(state)
         if ORMCORE_DEBUG:
@@ -186,19 +196,19 @@ cdef class RowLoader:
     cpdef int _populate_existing(self, InstanceState state, object obj, object row) except -1:
         cdef Py_ssize_t i
         cdef list loaded = None
+        cdef _StateExtra extra = state._extra
         if self.populate_existing:
             for i in range(self._n_attrs):
                 value = _hy_item(row, self._attr_index[i])
                 _st_generic_setattr(obj, <object>PyTuple_GET_ITEM(self._names, i),
                                     <PyObject*>value)
-            state._commit_all_c()
+            _st_commit_all(state)
             return 0
         # Fill what the instance has not loaded and has not changed.
-        committed = state._committed_state
         for i in range(self._n_attrs):
             name = <object>PyTuple_GET_ITEM(self._names, i)
             if _st_instance_value(obj, name) is _NO_VALUE and (
-                committed is None or name not in committed
+                extra is None or not _ex_has_committed(extra, name)
             ):
                 value = _hy_item(row, self._attr_index[i])
                 _st_generic_setattr(obj, name, <PyObject*>value)
@@ -206,7 +216,7 @@ cdef class RowLoader:
                     loaded = []
                 loaded.append(name)
         if loaded is not None:
-            state._commit(loaded)
+            _st_commit(state, loaded)
         return 0
 
 

@@ -1,22 +1,42 @@
 # Per-instance ORM state: the compiled twin of src/ormcore/_core_py/state.py (the
-# specification; this file mirrors it name for name). Included by core.pyx.
+# specification; this file mirrors its names and behaviour). Included by core.pyx.
 #
 # Shape (CPython 3.11, measured on this machine; see benchmarks/orm_core.py):
 # - The state IS the weak reference to its instance: a subclass of weakref.ReferenceType
 #   with cdef fields. One GC-tracked object per instance instead of a state plus a weakref
 #   (and no bound-method callback per state, as SQLAlchemy's state._cleanup is): the
 #   callback is one module-level function, installed in wr_callback by __cinit__.
-# - committed_state and expired_attributes are created on first use: a freshly loaded
-#   instance costs no dict and no set.
-# - The identity key is stored as (class, pk value, token) and built as a tuple on demand.
+# - Layout: where the twin has sixteen slots, a state has four fields, 112 bytes with the
+#   weakref and GC headers (it was 208; every loaded row has one):
+#     _common      a _StateCommon: class_, manager, the key's class and identity_token,
+#                  session_id, identity_map. Every state one RowLoader makes shares the
+#                  loader's; a state whose value changes (attach, detach, eviction, a new
+#                  key) moves to another common, made once per transition and remembered
+#                  by the one it came from (_co_with), so detaching 200k states makes one.
+#     _key_pk      the primary-key value (the tuple for a composite key)
+#     _extra       None, or a _StateExtra made on first need: the modified / deleted /
+#                  was_deleted flags, the committed values, the expired attributes,
+#                  callables, load_options, insert_order. Dropped again when a commit
+#                  leaves it empty (_st_trim_extra).
+#     _strong_obj  the instance, held strongly while modified in a session or a map
+#   and the weakref's own `hash` field, unused by a state (its __hash__ is its identity),
+#   holds the hash of _key_pk under which an identity map's table filed it (identity.pyx).
+#   No cdef methods: a vtable pointer would cost every state 8 bytes, so the hot
+#   operations are module functions taking the state.
+# - _StateExtra keeps the first committed value in two fields (committed_key/value) and
+#   makes its dict only for a second attribute or a reader of _committed_state: the first
+#   write to a loaded instance allocates one object, not a dict and its keys. It is not
+#   tracked by the cyclic GC while it holds only atoms (CPython's own rule for dicts):
+#   tracked objects that survive push the collector into full collections, and a loop of
+#   200k first writes would otherwise pay one over every loaded object.
 # - Instance values are read with _st_instance_value, which neither materializes the
 #   instance's __dict__ (CPython keeps attributes in inline values until someone asks for
 #   __dict__) nor runs the attribute loader.
 
-from cpython.dict cimport PyDict_SetDefault
 from cpython.object cimport PyObject_TypeCheck
 from cpython.ref cimport Py_XDECREF
 from cpython.weakref cimport PyWeakref_GET_OBJECT
+from cpython.weakref cimport PyWeakref_NewRef
 
 
 cdef extern from "Python.h":
@@ -24,6 +44,7 @@ cdef extern from "Python.h":
         pass
     ctypedef struct _st_weakref "PyWeakReference":
         PyObject* wr_callback
+        Py_hash_t hash
     ctypedef object (*_st_getattrofunc)(object, object)
     ctypedef object (*_st_descrgetfunc)(object, object, object)
     PyObject* _st_type_lookup "_PyType_Lookup" (PyTypeObject* type, object name)
@@ -32,6 +53,8 @@ cdef extern from "Python.h":
     int _st_generic_setattr "PyObject_GenericSetAttr" (
         object obj, object name, PyObject* value) except -1
     object _st_generic_getattr_obj "PyObject_GenericGetAttr" (object obj, object name)
+    bint _st_gc_is_tracked "PyObject_GC_IsTracked" (object obj)
+    void _st_gc_track "PyObject_GC_Track" (object obj)
 
 cdef extern from *:
     """
@@ -41,11 +64,40 @@ cdef extern from *:
         return tp->tp_getattro == PyObject_GenericGetAttr;
     }
     static void *ormcore_st_descr_get(PyTypeObject *tp) { return (void *)tp->tp_descr_get; }
+    /* The type's version tag, 0 when it has none: CPython gives a type a new tag whenever
+       it or a base changes, and never reuses one. */
+    static unsigned int ormcore_st_version_tag(PyTypeObject *tp) {
+        return PyType_HasFeature(tp, Py_TPFLAGS_VALID_VERSION_TAG) ? tp->tp_version_tag : 0;
+    }
+    /* tp_alloc of _StateExtra: PyType_GenericAlloc minus the tracking (see _st_extra).
+       _PyObject_GC_New allocates with the collector's accounting and leaves the object
+       untracked; the body is zeroed, as tp_alloc must. */
+    static PyObject *ormcore_st_alloc_untracked(PyTypeObject *tp, Py_ssize_t nitems) {
+        PyObject *obj = _PyObject_GC_New(tp);
+        if (obj != NULL) {
+            memset((char *)obj + sizeof(PyObject), 0,
+                   (size_t)tp->tp_basicsize - sizeof(PyObject));
+        }
+        return obj;
+    }
+    static void ormcore_st_set_alloc_untracked(PyTypeObject *tp) {
+        tp->tp_alloc = ormcore_st_alloc_untracked;
+    }
+    /* CPython's rule for what an untracked container may hold (_PyObject_GC_MAY_BE_TRACKED):
+       objects that are no GC containers, and tuples the collector has untracked. */
+    static int ormcore_st_may_cycle(PyObject *value) {
+        PyTypeObject *tp = Py_TYPE(value);
+        if (!PyType_IS_GC(tp) || (tp->tp_is_gc != NULL && !tp->tp_is_gc(value))) return 0;
+        return PyTuple_CheckExact(value) ? PyObject_GC_IsTracked(value) : 1;
+    }
     """
     object ormcore_st_propagate()
     object ormcore_st_steal(PyObject* obj)
     bint ormcore_st_generic_getattro(PyTypeObject* tp)
     void* ormcore_st_descr_get(PyTypeObject* tp)
+    unsigned int ormcore_st_version_tag(PyTypeObject* tp)
+    void ormcore_st_set_alloc_untracked(PyTypeObject* tp)
+    bint ormcore_st_may_cycle(object value)
 
 
 cdef str STATE_KEY = "_sa_instance_state"
@@ -66,32 +118,63 @@ cdef object _NO_VALUE = LoaderCallableStatus.NO_VALUE
 
 # Set while _st_instance_value asks CPython's generic lookup for an instance value: the
 # AttributeDescriptor's __get__ then answers _NO_VALUE instead of loading. Nothing runs
-# between setting and clearing it but that lookup (see _st_instance_value).
+# between setting and clearing it but that lookup (see _st_peek).
 cdef bint _ST_PEEKING = False
 # AttributeDescriptor's tp_descr_get, set at module init (history.pyx).
 cdef void* _ST_ATTR_DESCR_GET = NULL
 
 
+cdef inline object _st_peek(object obj, object name):
+    # The generic lookup of `name` on an instance whose type has no class attribute `name`
+    # or has our non-data descriptor there: the instance's value, or _NO_VALUE.
+    global _ST_PEEKING
+    cdef PyObject* found
+    _ST_PEEKING = True
+    found = _st_getattr_nodict(obj, name, NULL, 1)
+    _ST_PEEKING = False
+    if found is not NULL:
+        return ormcore_st_steal(found)
+    if PyErr_Occurred() is not NULL:
+        return ormcore_st_propagate()
+    return _NO_VALUE
+
+
+cdef inline bint _st_peekable(PyTypeObject* tp, PyObject* descr):
+    # True when _st_peek reads the instance value of a name whose class attribute (as
+    # _PyType_Lookup found it) is `descr`.
+    return descr is NULL or ormcore_st_descr_get(Py_TYPE(<object>descr)) == _ST_ATTR_DESCR_GET
+
+
+# The last type whose "_sa_instance_state" _st_state_of found peekable, and its version tag:
+# the next write to an instance of it skips that type lookup.
+cdef PyTypeObject* _ST_STATE_TYPE = NULL
+cdef unsigned int _ST_STATE_TAG = 0
+
+
+cdef inline object _st_state_of(object obj, PyTypeObject* tp):
+    """_st_instance_value(obj, STATE_KEY) for an instance of `tp` (its type)."""
+    global _ST_STATE_TYPE, _ST_STATE_TAG
+    cdef unsigned int tag
+    if tp == _ST_STATE_TYPE and _ST_STATE_TAG != 0 and ormcore_st_version_tag(tp) == _ST_STATE_TAG:
+        return _st_peek(obj, STATE_KEY)
+    if ormcore_st_generic_getattro(tp) and _st_peekable(tp, _st_type_lookup(tp, STATE_KEY)):
+        tag = ormcore_st_version_tag(tp)  # valid now: _PyType_Lookup assigns one
+        if tag != 0:
+            _ST_STATE_TYPE = tp
+            _ST_STATE_TAG = tag
+        return _st_peek(obj, STATE_KEY)
+    return _st_dict_of(obj).get(STATE_KEY, _NO_VALUE)
+
+
 cdef object _st_instance_value(object obj, object name):
     """obj.__dict__.get(name, _NO_VALUE), without materializing __dict__ or running a loader."""
-    global _ST_PEEKING
     cdef PyTypeObject* tp = Py_TYPE(obj)
-    cdef PyObject* descr
-    cdef PyObject* found
     if ormcore_st_generic_getattro(tp) and PyUnicode_CheckExact(name):
-        descr = _st_type_lookup(tp, name)
-        if descr is NULL or ormcore_st_descr_get(Py_TYPE(<object>descr)) == _ST_ATTR_DESCR_GET:
+        if _st_peekable(tp, _st_type_lookup(tp, name)):
             # No class attribute, or our non-data descriptor: the generic lookup reads the
             # instance's values and, when they lack the name, either fails quietly or asks
             # the descriptor, which answers _NO_VALUE while _ST_PEEKING is set.
-            _ST_PEEKING = True
-            found = _st_getattr_nodict(obj, name, NULL, 1)
-            _ST_PEEKING = False
-            if found is not NULL:
-                return ormcore_st_steal(found)
-            if PyErr_Occurred() is not NULL:
-                return ormcore_st_propagate()
-            return _NO_VALUE
+            return _st_peek(obj, name)
     return _st_dict_of(obj).get(name, _NO_VALUE)
 
 
@@ -104,7 +187,7 @@ cdef dict _st_dict_of(object obj):
 
 def _state_gone(state):
     # The weak reference's callback: the instance was garbage collected.
-    identity_map = (<InstanceState>state).identity_map
+    identity_map = (<InstanceState>state)._common.identity_map
     if identity_map is not None:
         (<IdentityMap>identity_map)._state_gone(<InstanceState>state)
 
@@ -112,7 +195,351 @@ def _state_gone(state):
 cdef object _STATE_GONE = _state_gone
 
 
+# -- the shared part: _StateCommon -------------------------------------------------------------
+
+# Fields of a _StateCommon, as _co_with numbers them.
+cdef enum:
+    _CO_CLASS = 0
+    _CO_MANAGER = 1
+    _CO_KEY_CLASS = 2
+    _CO_TOKEN = 3
+    _CO_SESSION = 4
+    _CO_MAP = 5
+
+
+@cython.final
 @cython.auto_pickle(False)
+cdef class _StateCommon:
+    """What the states of one load (or of one class, made one by one) have in common.
+
+    Never changed once a state uses it: a state that needs another value moves to another
+    common (_co_with). `_next` remembers the last such move, as (_next_field, the common
+    it led to): strongly when the new value is None (detach, eviction: it pins nothing),
+    else through a weak reference (a common naming a session's identity map must not keep
+    that map alive)."""
+
+    cdef readonly object class_
+    cdef readonly object manager
+    cdef readonly object key_class
+    cdef readonly object identity_token
+    cdef readonly object session_id
+    cdef readonly IdentityMap identity_map
+    cdef int _next_field
+    cdef object _next
+    cdef object __weakref__
+
+
+cdef object _co_get(_StateCommon common, int field):
+    if field == _CO_CLASS:
+        return common.class_
+    if field == _CO_MANAGER:
+        return common.manager
+    if field == _CO_KEY_CLASS:
+        return common.key_class
+    if field == _CO_TOKEN:
+        return common.identity_token
+    if field == _CO_SESSION:
+        return common.session_id
+    return common.identity_map
+
+
+cdef _StateCommon _co_new(object class_, object manager, object key_class,
+                          object identity_token, object session_id, IdentityMap identity_map):
+    cdef _StateCommon common = _StateCommon.__new__(_StateCommon)
+    common.class_ = class_
+    common.manager = manager
+    common.key_class = key_class
+    common.identity_token = identity_token
+    common.session_id = session_id
+    common.identity_map = identity_map
+    return common
+
+
+cdef _StateCommon _co_with(_StateCommon common, int field, object value):
+    """`common` with `field` set to `value`: the one made last time, while it lives."""
+    cdef _StateCommon derived
+    memo = common._next
+    if memo is not None and common._next_field == field:
+        if type(memo) is not _StateCommon:
+            memo = <object>PyWeakref_GET_OBJECT(memo)
+        if memo is not None and _co_get(<_StateCommon>memo, field) is value:
+            return <_StateCommon>memo
+    derived = _co_new(common.class_, common.manager, common.key_class, common.identity_token,
+                      common.session_id, common.identity_map)
+    if field == _CO_CLASS:
+        derived.class_ = value
+    elif field == _CO_MANAGER:
+        derived.manager = value
+    elif field == _CO_KEY_CLASS:
+        derived.key_class = value
+    elif field == _CO_TOKEN:
+        derived.identity_token = value
+    elif field == _CO_SESSION:
+        derived.session_id = value
+    else:
+        derived.identity_map = value  # typed field: None or an IdentityMap, else TypeError
+    common._next_field = field
+    common._next = derived if value is None else PyWeakref_NewRef(derived, None)
+    return derived
+
+
+cdef inline int _st_set_common(InstanceState state, int field, object value) except -1:
+    if _co_get(state._common, field) is not value:
+        state._common = _co_with(state._common, field, value)
+    return 0
+
+
+# The commons of states made one at a time (InstanceState(obj, manager): user-created
+# instances), per (class, manager): a small direct-mapped cache, so that creating objects
+# of a few classes in turn allocates no common per object. It pins at most 16 classes.
+cdef list _ST_ROOTS = [None] * 16
+
+
+cdef _StateCommon _st_root_common(object cls, object manager):
+    cdef Py_ssize_t slot = (<Py_ssize_t><void*>cls >> 4) & 15
+    cdef _StateCommon common = <_StateCommon>_ST_ROOTS[slot]
+    if common is not None and common.class_ is cls and common.manager is manager:
+        return common
+    common = _co_new(cls, manager, None, None, None, None)
+    _ST_ROOTS[slot] = common
+    return common
+
+
+# -- the private part: _StateExtra --------------------------------------------------------------
+
+cdef enum:
+    _EX_MODIFIED = 1
+    _EX_DELETED = 2
+    _EX_WAS_DELETED = 4
+
+
+@cython.final
+@cython.auto_pickle(False)
+cdef class _StateExtra:
+    """The per-state fields most loaded states never need (see the file's comment).
+
+    Committed values: none (committed_key None, committed None); one pair in
+    committed_key / committed_value; or all of them in the dict `committed`."""
+
+    cdef int flags
+    cdef object committed_key
+    cdef object committed_value
+    cdef dict committed
+    cdef set expired
+    cdef object callables
+    cdef object load_options
+    cdef object insert_order
+
+
+# A new _StateExtra is born untracked by the cyclic GC (it holds nothing yet): its tp_alloc
+# skips the tracking that PyType_GenericAlloc does and _ex_hold undoes it when needed.
+ormcore_st_set_alloc_untracked(<PyTypeObject*>_StateExtra)
+
+
+cdef _StateExtra _st_extra(InstanceState state):
+    """The state's _StateExtra, made if none."""
+    cdef _StateExtra extra = state._extra
+    if extra is None:
+        extra = _StateExtra.__new__(_StateExtra)
+        state._extra = extra
+    return extra
+
+
+cdef inline bint _ex_is_atom(object value):
+    # What an untracked _StateExtra may hold: CPython's atoms and untracked tuples, and the
+    # NO_VALUE symbol (a module-level constant that refers to no state or instance).
+    return value is _NO_VALUE or not ormcore_st_may_cycle(value)
+
+
+cdef inline int _ex_hold(_StateExtra extra, object value) except -1:
+    # Called before `extra` references `value`: track `extra` once it may take part in a
+    # cycle.
+    if not _ex_is_atom(value) and not _st_gc_is_tracked(extra):
+        _st_gc_track(extra)
+    return 0
+
+
+cdef inline bint _ex_same_key(object a, object b):
+    # Attribute names are interned strings: identity first, then equality.
+    return a is b or (a is not None and PyUnicode_CheckExact(a) and PyUnicode_CheckExact(b)
+                      and a == b)
+
+
+cdef bint _ex_has_committed(_StateExtra extra, object key) except -1:
+    if extra.committed is not None:
+        return key in extra.committed
+    return extra.committed_key is not None and _ex_same_key(extra.committed_key, key)
+
+
+cdef object _ex_committed_get(_StateExtra extra, object key, object default):
+    if extra.committed is not None:
+        return extra.committed.get(key, default)
+    if extra.committed_key is not None and _ex_same_key(extra.committed_key, key):
+        return extra.committed_value
+    return default
+
+
+cdef int _ex_record(_StateExtra extra, object key, object previous) except -1:
+    """committed.setdefault(key, previous)."""
+    if extra.committed is None:
+        if extra.committed_key is None:
+            _ex_hold(extra, previous)
+            extra.committed_key = key
+            extra.committed_value = previous
+            return 0
+        if _ex_same_key(extra.committed_key, key):
+            return 0
+        _ex_committed_dict(extra)
+    if key not in extra.committed:
+        _ex_hold(extra, previous)
+        extra.committed[key] = previous
+    return 0
+
+
+cdef dict _ex_committed_dict(_StateExtra extra):
+    """The committed values as the dict `committed`, made from the pair if need be."""
+    if extra.committed is None:
+        extra.committed = {}
+        if extra.committed_key is not None:
+            extra.committed[extra.committed_key] = extra.committed_value
+            extra.committed_key = None
+            extra.committed_value = None
+    return extra.committed
+
+
+cdef int _ex_committed_pop(_StateExtra extra, list keys) except -1:
+    """Forget the committed values of `keys`; none left: no dict either (as the twin)."""
+    if extra.committed is not None:
+        for key in keys:
+            extra.committed.pop(key, None)
+        if not extra.committed:
+            extra.committed = None
+    elif extra.committed_key is not None:
+        for key in keys:
+            if _ex_same_key(extra.committed_key, key):
+                extra.committed_key = None
+                extra.committed_value = None
+                break
+    return 0
+
+
+cdef int _ex_committed_clear(_StateExtra extra) except -1:
+    if extra.committed is not None:
+        extra.committed.clear()  # a reader may still hold it: it reads empty, as before
+        extra.committed = None
+    extra.committed_key = None
+    extra.committed_value = None
+    return 0
+
+
+cdef inline bint _ex_has_any_committed(_StateExtra extra):
+    return extra.committed_key is not None or bool(extra.committed)
+
+
+cdef int _st_trim_extra(InstanceState state) except -1:
+    # After a commit or expiry: a _StateExtra that holds nothing goes (the state is as
+    # compact as a freshly loaded one again).
+    cdef _StateExtra extra = state._extra
+    if (extra is not None and extra.flags == 0 and extra.committed_key is None
+            and extra.committed is None and extra.expired is None and extra.callables is None
+            and extra.load_options is None and extra.insert_order is None):
+        state._extra = None
+    return 0
+
+
+cdef inline bint _st_flag(InstanceState state, int flag):
+    return state._extra is not None and (state._extra.flags & flag) != 0
+
+
+cdef int _st_set_flag(InstanceState state, int flag, bint value) except -1:
+    cdef _StateExtra extra
+    if value:
+        extra = _st_extra(state)
+        extra.flags |= flag
+    elif state._extra is not None:
+        state._extra.flags &= ~flag
+    return 0
+
+
+# -- the hot operations -------------------------------------------------------------------------
+
+cdef int _st_modified(InstanceState state, object key, object previous) except -1:
+    """Record that attribute `key` is about to change from `previous` (_NO_VALUE when it
+    was not loaded): keep the committed value once, then _st_flag_modified."""
+    cdef _StateExtra extra = state._extra
+    if extra is None:
+        # the first change of a clean state (each write of the write benchmark): one new
+        # object holding one pair, no dict
+        extra = _StateExtra.__new__(_StateExtra)
+        state._extra = extra
+        if not _ex_is_atom(previous):
+            _st_gc_track(extra)
+        extra.committed_key = key
+        extra.committed_value = previous
+    else:
+        _ex_record(extra, key, previous)
+    return _st_flag_modified(state, extra)
+
+
+cdef inline int _st_flag_modified(InstanceState state, _StateExtra extra) except -1:
+    """Flag the state modified, enter its map's modified set, hold the instance strongly."""
+    # the common is read through a borrowed pointer: the state holds it throughout
+    cdef _StateCommon common = <_StateCommon><PyObject*>state._common
+    if not (extra.flags & _EX_MODIFIED):
+        extra.flags |= _EX_MODIFIED
+        if common.identity_map is not None:
+            common.identity_map._modified.add(state)
+    if state._strong_obj is None and (
+        common.session_id is not None or common.identity_map is not None
+    ):
+        state._strong_obj = <object>PyWeakref_GET_OBJECT(state)
+    return 0
+
+
+cdef int _st_unmodify(InstanceState state) except -1:
+    # modified = False, out of the map's modified set, no strong reference.
+    cdef IdentityMap identity_map = state._common.identity_map
+    if _st_flag(state, _EX_MODIFIED):
+        state._extra.flags &= ~_EX_MODIFIED
+        if identity_map is not None:
+            identity_map._modified.discard(state)
+    state._strong_obj = None
+    return 0
+
+
+cdef int _st_commit_all(InstanceState state) except -1:
+    """After a flush or refresh: everything loaded is now the committed state."""
+    cdef _StateExtra extra = state._extra
+    if extra is not None:
+        _ex_committed_clear(extra)
+        if extra.expired:
+            obj = <object>PyWeakref_GET_OBJECT(state)
+            if obj is not None:
+                for key in list(extra.expired):
+                    if _st_instance_value(obj, key) is not _NO_VALUE:
+                        extra.expired.discard(key)
+    _st_unmodify(state)
+    return _st_trim_extra(state)
+
+
+cdef int _st_commit(InstanceState state, object keys) except -1:
+    """Commit only `keys` (loaded into an existing instance, or refreshed)."""
+    cdef _StateExtra extra = state._extra
+    if extra is None:
+        return 0
+    keys = list(keys)
+    if _ex_has_any_committed(extra):
+        _ex_committed_pop(extra, keys)
+    if extra.expired:
+        obj = <object>PyWeakref_GET_OBJECT(state)
+        if obj is not None:
+            extra.expired.difference_update(
+                [key for key in keys if _st_instance_value(obj, key) is not _NO_VALUE])
+    return 0
+
+
+@cython.auto_pickle(False)
+@cython.no_gc_clear  # _common is never None: the collector breaks cycles elsewhere
 cdef class InstanceState(ReferenceType):
     """The ORM's bookkeeping for one mapped instance; a weak reference to it.
 
@@ -120,22 +547,10 @@ cdef class InstanceState(ReferenceType):
     instance's __dict__ under "_sa_instance_state" (hydration does so itself).
     """
 
-    cdef public object class_
-    cdef public object manager
-    cdef public object _key_class
+    cdef _StateCommon _common
     cdef public object _key_pk
-    cdef public object identity_token
-    cdef public object session_id
-    cdef public dict _committed_state
-    cdef public set _expired_attributes
-    cdef public bint modified
-    cdef public bint deleted
-    cdef public bint was_deleted
+    cdef _StateExtra _extra
     cdef public object _strong_obj
-    cdef public IdentityMap identity_map
-    cdef public object callables
-    cdef public object load_options
-    cdef public object insert_order
 
     def __cinit__(self, obj, manager=None):
         # weakref's own __new__ took `manager` for the callback: install ours instead.
@@ -144,8 +559,11 @@ cdef class InstanceState(ReferenceType):
         Py_INCREF(_STATE_GONE)
         ref.wr_callback = <PyObject*>_STATE_GONE
         Py_XDECREF(old)
-        self.class_ = <object>Py_TYPE(obj)
-        self.manager = manager
+        if type(manager) is _StateCommon:
+            # hydration passes its RowLoader's common in the manager's place
+            self._common = <_StateCommon>manager
+        else:
+            self._common = _st_root_common(<object>Py_TYPE(obj), manager)
 
     def __init__(self, obj, manager=None):
         pass  # everything is done in __cinit__ (weakref's __init__ takes no keywords)
@@ -164,6 +582,144 @@ cdef class InstanceState(ReferenceType):
     def __repr__(self):
         return f"<InstanceState of {self.class_.__name__} at {id(self):#x}>"
 
+    # -- fields kept in the common -----------------------------------------------------------
+
+    @property
+    def class_(self):
+        return self._common.class_
+
+    @class_.setter
+    def class_(self, value):
+        _st_set_common(self, _CO_CLASS, value)
+
+    @property
+    def manager(self):
+        return self._common.manager
+
+    @manager.setter
+    def manager(self, value):
+        _st_set_common(self, _CO_MANAGER, value)
+
+    @property
+    def _key_class(self):
+        return self._common.key_class
+
+    @_key_class.setter
+    def _key_class(self, value):
+        _st_set_common(self, _CO_KEY_CLASS, value)
+
+    @property
+    def identity_token(self):
+        return self._common.identity_token
+
+    @identity_token.setter
+    def identity_token(self, value):
+        _st_set_common(self, _CO_TOKEN, value)
+
+    @property
+    def session_id(self):
+        return self._common.session_id
+
+    @session_id.setter
+    def session_id(self, value):
+        _st_set_common(self, _CO_SESSION, value)
+
+    @property
+    def identity_map(self):
+        return self._common.identity_map
+
+    @identity_map.setter
+    def identity_map(self, value):
+        if value is not None and not isinstance(value, IdentityMap):
+            raise TypeError(f"identity_map must be an IdentityMap or None, not {value!r}")
+        _st_set_common(self, _CO_MAP, value)
+
+    # -- fields kept in the extra ------------------------------------------------------------
+
+    @property
+    def modified(self):
+        return _st_flag(self, _EX_MODIFIED)
+
+    @modified.setter
+    def modified(self, value):
+        _st_set_flag(self, _EX_MODIFIED, value)
+
+    @property
+    def deleted(self):
+        return _st_flag(self, _EX_DELETED)
+
+    @deleted.setter
+    def deleted(self, value):
+        _st_set_flag(self, _EX_DELETED, value)
+
+    @property
+    def was_deleted(self):
+        return _st_flag(self, _EX_WAS_DELETED)
+
+    @was_deleted.setter
+    def was_deleted(self, value):
+        _st_set_flag(self, _EX_WAS_DELETED, value)
+
+    @property
+    def _committed_state(self):
+        """The committed values as a dict, or None when none was recorded."""
+        cdef _StateExtra extra = self._extra
+        if extra is None or (extra.committed_key is None and extra.committed is None):
+            return None
+        _st_gc_track_once(extra)  # the caller may put anything in the dict
+        return _ex_committed_dict(extra)
+
+    @_committed_state.setter
+    def _committed_state(self, value):
+        cdef _StateExtra extra
+        if value is None:
+            if self._extra is not None:
+                _ex_committed_clear(self._extra)
+            return
+        extra = _st_extra(self)
+        _st_gc_track_once(extra)
+        extra.committed_key = None
+        extra.committed_value = None
+        extra.committed = <dict?>value
+
+    @property
+    def _expired_attributes(self):
+        return None if self._extra is None else self._extra.expired
+
+    @_expired_attributes.setter
+    def _expired_attributes(self, value):
+        if value is None:
+            if self._extra is not None:
+                self._extra.expired = None
+            return
+        extra = _st_extra(self)
+        _st_gc_track_once(extra)
+        extra.expired = <set?>value
+
+    @property
+    def callables(self):
+        return None if self._extra is None else self._extra.callables
+
+    @callables.setter
+    def callables(self, value):
+        _st_set_extra_field(self, 0, value)
+
+    @property
+    def load_options(self):
+        return None if self._extra is None else self._extra.load_options
+
+    @load_options.setter
+    def load_options(self, value):
+        _st_set_extra_field(self, 1, value)
+
+    @property
+    def insert_order(self):
+        return None if self._extra is None else self._extra.insert_order
+
+    @insert_order.setter
+    def insert_order(self, value):
+        _st_set_extra_field(self, 2, value)
+
     # -- fields built on demand --------------------------------------------------------------
 
     @property
@@ -174,41 +730,45 @@ cdef class InstanceState(ReferenceType):
     @property
     def key(self):
         """The identity key `(class, pk_tuple, identity_token)`, or None (built on demand)."""
-        if self._key_class is None:
+        cdef _StateCommon common = self._common
+        if common.key_class is None:
             return None
         pk = self._key_pk
-        return (self._key_class, pk if PyTuple_CheckExact(pk) else (pk,), self.identity_token)
+        return (common.key_class, pk if PyTuple_CheckExact(pk) else (pk,),
+                common.identity_token)
 
     @key.setter
     def key(self, key):
         if key is None:
-            self._key_class = None
+            _st_set_common(self, _CO_KEY_CLASS, None)
             self._key_pk = None
-            self.identity_token = None
+            _st_set_common(self, _CO_TOKEN, None)
             return
         cls, pk, token = key
         pk = tuple(pk)
         self._key_pk = pk[0] if len(pk) == 1 else pk
-        self._key_class = cls
-        self.identity_token = token
+        _st_set_common(self, _CO_KEY_CLASS, cls)
+        _st_set_common(self, _CO_TOKEN, token)
 
     @property
     def has_identity(self):
-        return self._key_class is not None
+        return self._common.key_class is not None
 
     @property
     def committed_state(self):
         """Attribute name -> value before the first change since load/flush (_NO_VALUE:
         the attribute was not loaded)."""
-        if self._committed_state is None:
-            self._committed_state = {}
-        return self._committed_state
+        cdef _StateExtra extra = _st_extra(self)
+        _st_gc_track_once(extra)
+        return _ex_committed_dict(extra)
 
     @property
     def expired_attributes(self):
-        if self._expired_attributes is None:
-            self._expired_attributes = set()
-        return self._expired_attributes
+        cdef _StateExtra extra = _st_extra(self)
+        if extra.expired is None:
+            _st_gc_track_once(extra)
+            extra.expired = set()
+        return extra.expired
 
     @property
     def dict(self):
@@ -222,83 +782,62 @@ cdef class InstanceState(ReferenceType):
         """Record that attribute `key` is about to change from `previous` (_NO_VALUE when it
         was not loaded): keep the committed value once, flag the state modified, enter the
         modified set and hold the instance strongly."""
-        self._modified(key, previous)
-
-    cdef int _modified(self, object key, object previous) except -1:
-        committed = self._committed_state
-        if committed is None:
-            self._committed_state = committed = {}
-        PyDict_SetDefault(committed, key, previous)
-        self._flag_modified()
-        return 0
-
-    cdef inline int _flag_modified(self) except -1:
-        if not self.modified:
-            self.modified = True
-            if self.identity_map is not None:
-                self.identity_map._modified.add(self)
-        if self._strong_obj is None and (
-            self.session_id is not None or self.identity_map is not None
-        ):
-            self._strong_obj = <object>PyWeakref_GET_OBJECT(self)
-        return 0
+        _st_modified(self, key, previous)
 
     def _commit_all(self):
         """After a flush or refresh: everything loaded is now the committed state."""
-        self._commit_all_c()
-
-    cdef int _commit_all_c(self) except -1:
-        if self._committed_state:
-            self._committed_state.clear()
-        if self._expired_attributes:
-            obj = <object>PyWeakref_GET_OBJECT(self)
-            if obj is not None:
-                for key in list(self._expired_attributes):
-                    if _st_instance_value(obj, key) is not _NO_VALUE:
-                        self._expired_attributes.discard(key)
-        if self.modified and self.identity_map is not None:
-            self.identity_map._modified.discard(self)
-        self.modified = False
-        self._strong_obj = None
-        return 0
+        _st_commit_all(self)
 
     def _commit(self, keys):
         """Commit only `keys` (loaded into an existing instance, or refreshed)."""
-        keys = list(keys)
-        committed = self._committed_state
-        if committed:
-            for key in keys:
-                committed.pop(key, None)
-        if self._expired_attributes:
-            obj = <object>PyWeakref_GET_OBJECT(self)
-            if obj is not None:
-                self._expired_attributes.difference_update(
-                    [key for key in keys if _st_instance_value(obj, key) is not _NO_VALUE])
+        _st_commit(self, keys)
 
     def _expire(self, attribute_names=None):
         """Remove values from the instance and mark them expired: all mapped attributes
         (which also discards the pending changes) or only `attribute_names`."""
+        cdef _StateExtra extra = self._extra
         obj = <object>PyWeakref_GET_OBJECT(self)
         if attribute_names is None:
-            names = _st_mapped_names(self.class_, self.manager)
-            if self._committed_state:
-                self._committed_state.clear()
-            if self.modified and self.identity_map is not None:
-                self.identity_map._modified.discard(self)
-            self.modified = False
-            self._strong_obj = None
+            names = _st_mapped_names(self._common.class_, self._common.manager)
+            if extra is not None:
+                _ex_committed_clear(extra)
+            _st_unmodify(self)
         else:
             names = list(attribute_names)
-            if self._committed_state:
-                for key in names:
-                    self._committed_state.pop(key, None)
+            if extra is not None and _ex_has_any_committed(extra):
+                _ex_committed_pop(extra, names)
         if obj is not None:
             for key in names:
                 if _st_instance_value(obj, key) is not _NO_VALUE:
                     _st_generic_setattr(obj, key, NULL)
-        if self._expired_attributes is None:
-            self._expired_attributes = set()
-        self._expired_attributes.update(names)
+        extra = _st_extra(self)
+        if extra.expired is None:
+            _st_gc_track_once(extra)
+            extra.expired = set()
+        extra.expired.update(names)
+
+
+cdef inline int _st_gc_track_once(_StateExtra extra) except -1:
+    if not _st_gc_is_tracked(extra):
+        _st_gc_track(extra)
+    return 0
+
+
+cdef int _st_set_extra_field(InstanceState state, int which, object value) except -1:
+    # callables (0), load_options (1), insert_order (2): None needs no extra.
+    cdef _StateExtra extra = state._extra
+    if extra is None:
+        if value is None:
+            return 0
+        extra = _st_extra(state)
+    _ex_hold(extra, value)
+    if which == 0:
+        extra.callables = value
+    elif which == 1:
+        extra.load_options = value
+    else:
+        extra.insert_order = value
+    return 0
 
 
 cdef tuple _st_mapped_names(object cls, object manager):

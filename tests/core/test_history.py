@@ -274,3 +274,33 @@ def test_modified_instances_are_collected_with_their_map(core: types.ModuleType)
     del obj, state, identity_map
     gc.collect()
     assert probe() is None
+
+
+def test_writes_after_the_class_changes(core: types.ModuleType) -> None:
+    # The compiled write path remembers that a class has no "_sa_instance_state" attribute
+    # of its own; a change to the class must be seen.
+    obj, state, identity_map = _persistent(core, None, id=1, name="a")
+    cls = type(obj)
+    obj.name = "x"
+    cls._sa_instance_state = property(lambda self: None)  # a data descriptor shadowing it
+    try:
+        obj.id = 2  # the state is still the one in the instance's values
+        assert state.committed_state == {"name": "a", "id": 1}
+    finally:
+        del cls._sa_instance_state
+    obj.email = "e"
+    no_value = core.LoaderCallableStatus.NO_VALUE
+    assert state.committed_state == {"name": "a", "id": 1, "email": no_value}
+
+
+def test_second_write_keeps_the_first_committed_value(core: types.ModuleType) -> None:
+    obj, state, identity_map = _persistent(core, None, id=1, name="a", email="e")
+    for value in ("b", "c", "a", "d"):
+        obj.name = value
+    obj.email = "f"
+    obj.email = "g"
+    assert state.committed_state == {"name": "a", "email": "e"}
+    assert core.get_history(state, "name") == (["d"], (), ["a"])
+    state._commit(["name"])
+    obj.email = "h"
+    assert state.committed_state == {"email": "e"} and state.modified

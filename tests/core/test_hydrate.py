@@ -7,6 +7,7 @@ compiled loop."""
 from __future__ import annotations
 
 import gc
+import sys
 import tracemalloc
 import types
 from typing import Any
@@ -355,3 +356,46 @@ def test_twins_agree(ops: list) -> None:
                        for pk, obj in world.held.items())
     observed = [world.observe() for world in worlds]
     assert observed[0] == observed[1]
+
+
+def _traced(func: Any) -> tuple:
+    """(result, blocks, bytes) that func() allocated and kept."""
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.take_snapshot()
+        result = func()
+        after = tracemalloc.take_snapshot()
+    finally:
+        tracemalloc.stop()
+    stats = after.compare_to(before, "filename")
+    return result, sum(s.count_diff for s in stats), sum(s.size_diff for s in stats)
+
+
+def test_memory_per_loaded_row(core_c: types.ModuleType) -> None:
+    # Per new row: the instance, its inline values (one more slot than a plain object's)
+    # and its state, plus a share of the identity map's table (~17 bytes here: 4-byte
+    # slots and a list entry; a dict would take ~37); no key tuple, dict or weakref.
+    cls, identity_map, loader = _loader(core_c)
+    rows = _rows(4000)
+    loader.load(rows[:10])  # the class's shared keys settle
+
+    class Plain:
+        pass
+
+    def plain() -> list:
+        objs = []
+        for row in rows[10:]:
+            obj = Plain()
+            for name, value in zip(COLUMNS, row):
+                setattr(obj, name, value)
+            objs.append(obj)
+        return objs
+
+    plain()
+    objs, blocks, size = _traced(lambda: loader.load(rows[10:]))
+    _, plain_blocks, plain_size = _traced(plain)
+    n = len(objs)
+    assert blocks - plain_blocks <= n + 40, (blocks - plain_blocks) / n
+    state_size = sys.getsizeof(objs[0]._sa_instance_state)
+    assert (size - plain_size) / n <= state_size + 40, ((size - plain_size) / n, state_size)

@@ -9,7 +9,13 @@ import types
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import settings
+from hypothesis import strategies as st
 
+from ormcore import _core_py
+
+from .conftest import load_core
 from .orm_helpers import mapped_class
 from .orm_helpers import refs_unchanged
 
@@ -192,3 +198,126 @@ def test_identity_refcounts(core_c: types.ModuleType) -> None:
 
     refs_unchanged([cls, identity_map, pk, token], body)
     assert len(identity_map) == 0
+
+
+# -- the table behind each (class, token): a dict's semantics ---------------------------------
+
+def test_keys_compare_as_dict_keys(core: types.ModuleType) -> None:
+    cls = mapped_class(core)
+    identity_map = core.IdentityMap()
+    a, sa = _state(core, cls, 1)
+    identity_map.add(sa)
+    # equal and of equal hash: the same key, as in a dict
+    assert identity_map.get_by_pk(cls, 1.0) is a and identity_map.get_by_pk(cls, True) is a
+    b, sb = _state(core, cls, 1.0)
+    with pytest.raises(AssertionError, match="conflicting state"):
+        identity_map.add(sb)
+    c, sc = _state(core, cls, "1")
+    identity_map.add(sc)
+    assert identity_map.get_by_pk(cls, "1") is c and len(identity_map) == 2
+    with pytest.raises(TypeError):
+        identity_map.get_by_pk(cls, ["unhashable"])
+
+
+def test_many_keys_keep_insertion_order(core: types.ModuleType) -> None:
+    cls = mapped_class(core)
+    identity_map = core.IdentityMap()
+    held = {}
+    for pk in range(3000):
+        obj, state = _state(core, cls, pk * 7919 % 10007)
+        identity_map.add(state)
+        held[state._key_pk] = obj
+    order = [s._key_pk for s in identity_map.all_states()]
+    assert order == list(held)
+    for pk in order[::3]:
+        obj = held.pop(pk)
+        identity_map.discard(obj._sa_instance_state)
+    replaced = order[1]
+    new_obj, new_state = _state(core, cls, replaced)
+    identity_map.replace(new_state)  # keeps its place
+    held[replaced] = new_obj
+    assert [s._key_pk for s in identity_map.all_states()] == [pk for pk in order if pk in held]
+    for pk, obj in held.items():
+        assert identity_map.get_by_pk(cls, pk) is obj
+    assert len(identity_map) == len(held)
+    for pk in list(held)[:1000]:
+        obj = held.pop(pk)  # alive until removed (a dropped instance is evicted at once)
+        identity_map.remove(obj._sa_instance_state)
+    assert sorted(s._key_pk for s in identity_map.all_states()) == sorted(held)
+    assert all(identity_map.get_by_pk(cls, pk) is obj for pk, obj in held.items())
+
+
+class _Meddler:
+    """A key whose == changes the identity map it is compared in."""
+
+    def __init__(self, value: int, on_eq: Any = None) -> None:
+        self.value = value
+        self.on_eq = on_eq
+
+    def __hash__(self) -> int:
+        return 42
+
+    def __eq__(self, other: object) -> bool:
+        on_eq, self.on_eq = self.on_eq, None
+        if on_eq is not None:
+            on_eq()
+        return isinstance(other, _Meddler) and other.value == self.value
+
+
+def test_a_comparison_that_changes_the_map(core: types.ModuleType) -> None:
+    cls = mapped_class(core)
+    identity_map = core.IdentityMap()
+    objs = []
+    for value in range(4):
+        obj, state = _state(core, cls, _Meddler(value))
+        identity_map.add(state)
+        objs.append(obj)
+
+    # the stored key is compared first (key == probe): the first one met meddles
+    def meddle() -> None:
+        identity_map.discard(objs[0]._sa_instance_state)
+        identity_map.discard(objs[1]._sa_instance_state)
+        for value in range(10, 20):
+            extra, state = _state(core, cls, _Meddler(value))
+            objs.append(extra)
+            identity_map.add(state)
+
+    objs[0]._sa_instance_state._key_pk.on_eq = meddle
+    assert identity_map.get_by_pk(cls, _Meddler(3)) is objs[3]
+    assert identity_map.get_by_pk(cls, _Meddler(0)) is None
+    assert len(identity_map) == 12
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["add", "replace", "discard", "drop", "clear"]),
+                          st.integers(0, 40)), max_size=120))
+def test_twins_keep_the_same_map(ops: list) -> None:
+    worlds = []
+    for core in (_core_py, load_core("c")):
+        cls = mapped_class(core)
+        worlds.append((core, cls, core.IdentityMap(), {}))
+    for op, pk in ops:
+        results = []
+        for core, cls, identity_map, held in worlds:
+            if op in ("add", "replace"):
+                obj, state = _state(core, cls, pk)
+                try:
+                    result = getattr(identity_map, op)(state)
+                except AssertionError:
+                    result = "conflict"
+                else:
+                    held[pk] = obj
+                del obj, state  # only `held` keeps instances alive
+                results.append(result if type(result) in (bool, str) else result is None)
+            elif op == "discard" and pk in held:
+                identity_map.discard(held[pk]._sa_instance_state)
+            elif op == "drop":
+                held.pop(pk, None)
+                gc.collect()
+            elif op == "clear":
+                identity_map.clear()
+        assert len(set(map(repr, results))) <= 1, (op, pk, results)
+        views = [([s._key_pk for s in identity_map.all_states()], len(identity_map),
+                  sorted(pk for pk in range(41) if identity_map.get_by_pk(cls, pk) is not None))
+                 for _, cls, identity_map, _ in worlds]
+        assert views[0] == views[1], (op, pk)

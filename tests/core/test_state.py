@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gc
 import os
+import sys
 import types
 import weakref
 
@@ -229,3 +230,128 @@ def test_state_refcounts(core_c: types.ModuleType) -> None:
         identity_map.discard(state)
 
     refs_unchanged([manager, cls, identity_map, name, value], body)
+
+
+# -- storage: what a loaded state costs, and what it shares -----------------------------------
+
+def test_loaded_state_is_four_fields_over_its_weak_reference(core_c: types.ModuleType) -> None:
+    # The layout documented in state.pyx: every loaded row pays for this object.
+    cls = mapped_class(core_c)
+    loader = core_c.RowLoader(cls, None, core_c.IdentityMap(), [0], [("id", 0)])
+    obj = loader.load_one((1,))
+    plain_ref = weakref.ref(obj)
+    assert sys.getsizeof(obj._sa_instance_state) - sys.getsizeof(plain_ref) == 4 * 8
+
+
+def test_committed_state_lifecycle(core: types.ModuleType) -> None:
+    obj, state = _attached(core)
+    assert state._committed_state is None
+    state._modified_event("name", "a")
+    assert state._committed_state == {"name": "a"}
+    state._modified_event("qty", 1)
+    held = state._committed_state
+    assert held == {"name": "a", "qty": 1} and state._committed_state is held
+    state._commit(["name"])
+    assert held == {"qty": 1}
+    state._commit(["qty"])
+    assert state._committed_state is None  # nothing recorded: no dict
+    state._modified_event("name", "b")
+    held = state.committed_state
+    held["email"] = "e"  # the public dict is the live one
+    assert state._committed_state == {"name": "b", "email": "e"}
+    state._commit_all()
+    assert state._committed_state is None and held == {}  # a reader's dict reads empty
+
+
+def test_flags_and_rare_fields_read_back(core: types.ModuleType) -> None:
+    obj, state = _attached(core)
+    state.callables, state.load_options, state.insert_order = {"a": 1}, ("opt",), 4
+    state.deleted, state.was_deleted, state.modified = True, True, True
+    assert (state.callables, state.load_options, state.insert_order) == ({"a": 1}, ("opt",), 4)
+    assert state.deleted and state.was_deleted and state.modified
+    state.callables = state.load_options = state.insert_order = None
+    state.deleted = state.was_deleted = state.modified = False
+    assert (state.callables, state.load_options, state.insert_order) == (None, None, None)
+    assert not (state.deleted or state.was_deleted or state.modified)
+    state._expired_attributes = {"name"}
+    assert state._expired_attributes == {"name"} and state.expired_attributes == {"name"}
+    state._expired_attributes = None
+    assert state._expired_attributes is None
+
+
+def test_shared_fields_follow_each_state(core: types.ModuleType) -> None:
+    # States loaded together share their class / session / map fields in the compiled
+    # core; setting one state's field must not touch the others.
+    cls = mapped_class(core)
+    identity_map = core.IdentityMap()
+    loader = core.RowLoader(cls, "manager", identity_map, [0], [("id", 0)], session_id=3)
+    a, b = loader.load([(1,), (2,)])
+    sa, sb = a._sa_instance_state, b._sa_instance_state
+    sa.session_id = 4
+    assert (sa.session_id, sb.session_id) == (4, 3)
+    sb.session_id = 4
+    sb.manager = "other"
+    assert (sa.manager, sb.manager) == ("manager", "other")
+    assert sa.class_ is cls and sa._key_class is cls and sa.identity_token is None
+    sb.key = (cls, (2,), "shard")
+    assert sb.key == (cls, (2,), "shard") and sa.key == (cls, (1,), None)
+    identity_map.clear()
+    assert sa.identity_map is None and sb.identity_map is None
+    assert sa.session_id == 4 and sa.manager == "manager"
+
+
+def test_detached_states_do_not_keep_their_map_alive(core: types.ModuleType) -> None:
+    cls = mapped_class(core)
+    identity_map = core.IdentityMap()
+    loader = core.RowLoader(cls, None, identity_map, [0], [("id", 0)], session_id=1)
+    objs = loader.load([(1,), (2,)])
+    other = core.IdentityMap()
+    other.add(objs[0]._sa_instance_state)  # a map taken and dropped again
+    other.discard(objs[0]._sa_instance_state)
+    probes = [weakref.ref(identity_map), weakref.ref(other)]
+    identity_map.clear()
+    del identity_map, other, loader
+    gc.collect()
+    assert [probe() for probe in probes] == [None, None]
+    assert all(o._sa_instance_state.identity_map is None for o in objs)
+
+
+def _extra_of(state: object) -> object:
+    extra, = [r for r in gc.get_referents(state) if type(r).__name__ == "_StateExtra"]
+    return extra
+
+
+def test_first_change_of_atoms_is_not_tracked_by_the_gc(core_c: types.ModuleType) -> None:
+    # The compiled core keeps a state's changes in an object the cyclic GC does not track
+    # while it holds only atoms (state.pyx): a loop of first writes must not feed the
+    # collector one survivor per write.
+    cls = mapped_class(core_c)
+    positions = [("id", 0), ("name", 1), ("email", 2)]
+    loader = core_c.RowLoader(cls, None, core_c.IdentityMap(), [0], positions)
+    obj, other = loader.load([(1, "a", ["a list"]), (2, "b", None)])
+    tracked_before = len(gc.get_objects())
+    obj.name = "b"
+    assert len(gc.get_objects()) == tracked_before
+    extra = _extra_of(obj._sa_instance_state)
+    assert not gc.is_tracked(extra)
+    obj.name = ["a new list"]  # the new value is the instance's, not the changes'
+    assert not gc.is_tracked(extra)
+    obj.email = "e"  # a committed value that is a list
+    assert gc.is_tracked(extra)
+    other.qty = 5  # not loaded: the NO_VALUE symbol counts as an atom
+    assert not gc.is_tracked(_extra_of(other._sa_instance_state))
+
+
+def test_cycles_through_committed_values_are_collected(core: types.ModuleType) -> None:
+    cls = mapped_class(core)
+    identity_map = core.IdentityMap()
+    loader = core.RowLoader(cls, None, identity_map, [0], [("id", 0), ("name", 1)])
+    obj = loader.load_one((1, "a"))
+    obj.name = [obj]  # the first change keeps "a"
+    state = obj._sa_instance_state
+    state._commit_all()
+    obj.name = "b"  # now the committed value is a list holding the instance
+    probe = weakref.ref(obj)
+    del obj, state, identity_map, loader
+    gc.collect()
+    assert probe() is None

@@ -3,6 +3,7 @@ however many rows, defaults written back, SQL expressions expired, version check
 
 from __future__ import annotations
 
+import gc
 from typing import Any
 from typing import Optional
 
@@ -87,6 +88,60 @@ def test_ten_thousand_rows_compile_a_handful_of_statements(model: Any) -> None:
         assert conn.scalar(ormcore.text("SELECT count(*) FROM pers_item")) == 5000
         assert conn.scalar(ormcore.text("SELECT count(*) FROM pers_item WHERE qty = 7")) == 0
         assert conn.scalar(ormcore.text("SELECT count(*) FROM pers_item WHERE name LIKE '%!'")) == 5000
+
+
+def test_sqlite_insert_batches_bind_by_position(model: Any) -> None:
+    """SQLite looks named parameters up one by one along the statement's list of names, so
+    the multi-row INSERT batches of a flush go out with ? placeholders and one tuple."""
+    engine, Item, _ = model
+    if engine.dialect.name != "sqlite":
+        pytest.skip("the named-parameter cost is SQLite's")
+    sent: list = []
+
+    @ormcore.event.listens_for(engine, "before_cursor_execute")
+    def before(conn: Any, cursor: Any, statement: str, params: Any, context: Any, many: bool) -> None:
+        if statement.startswith("INSERT"):
+            sent.append((statement, params))
+
+    with orm.Session(engine) as s:
+        items = [Item(name=f"n{i}", price=i / 2) for i in range(2500)]
+        s.add_all(items)
+        s.commit()
+        assert [item.id for item in items] == list(range(1, 2501))
+    # name, price and the Python-side default of qty per row; the key and tag come back
+    assert [(statement.count("(?, ?, ?)"), len(params)) for statement, params in sent] == [
+        (1000, 3000), (1000, 3000), (500, 1500)]
+    assert all(":" not in statement and isinstance(params, tuple) for statement, params in sent)
+    with engine.connect() as conn:
+        assert conn.execute(ormcore.text(
+            "SELECT name, price, qty, tag FROM pers_item WHERE id = 2500")).one() == (
+            "n2499", 1249.5, 3, "new")
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_a_large_flush_leaves_the_gc_as_it_found_it(model: Any, enabled: bool) -> None:
+    """The cyclic GC is paused during a flush of many rows: enabled again afterwards, also
+    when the flush fails, and left alone when the program had disabled it."""
+    engine, Item, _ = model
+    was = gc.isenabled()
+    seen: list = []
+
+    @ormcore.event.listens_for(engine, "before_cursor_execute")
+    def before(conn: Any, cursor: Any, statement: str, params: Any, context: Any, many: bool) -> None:
+        seen.append(gc.isenabled())
+
+    try:
+        (gc.enable if enabled else gc.disable)()
+        with orm.Session(engine) as s:
+            s.add_all([Item(id=i, name="x") for i in range(1, 2001)])
+            s.flush()
+            assert gc.isenabled() is enabled and seen and not any(seen)
+            s.add_all([Item(id=i, name="dup") for i in range(2001, 4001)] + [Item(id=1, name="x")])
+            with pytest.raises(ormcore.exc.StatementError):  # the duplicate key
+                s.flush()
+            assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
 
 
 def test_given_keys_use_plain_executemany(model: Any) -> None:

@@ -1193,8 +1193,6 @@ def orm_enabled_update_delete(sa, orm, exc, engine, rec):
 # -- inheritance -------------------------------------------------------------------------------
 
 
-@known_bug("persistence.py: a flush inserts rows grouped by their parameter keys, not in the "
-           "order they were added, so ids are assigned in another order")
 @scenario
 def single_table_inheritance(sa, orm, exc, engine, rec):
     class Base(orm.DeclarativeBase):

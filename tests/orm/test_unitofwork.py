@@ -200,3 +200,41 @@ def test_plan_orders_tables_by_foreign_key() -> None:
                       ormcore.Column("b_id", ormcore.ForeignKey("b.id")))
     assert _sort_tables({c, b, a}) == [a, b, c]
     assert _sort_tables({c, a}) == [a, c]
+
+
+def added_order_scenario(lib_name: str, engine: Any) -> list:
+    """New objects whose parameter keys alternate (a default used by some rows, not others,
+    one with a SQL expression) get their generated keys in the order they were added."""
+    import importlib
+
+    lib = importlib.import_module(lib_name)
+    m = run_script(lib_name, MODEL)
+    m.Base.metadata.drop_all(engine)
+    m.Base.metadata.create_all(engine)
+    with lib.orm.Session(engine) as s:
+        objs = [m.Parent(name="a", count=1), m.Parent(name="b"), m.Parent(name="c", count=3),
+                m.Parent(name="d"), m.Parent(name="e", count=lib.literal(4) + 1),
+                m.Parent(name="f"), m.Parent(name="g", note="n")]
+        s.add_all(objs)
+        s.flush()
+        out = [(o.name, o.id, o.count) for o in objs]
+        s.commit()
+    return out + [rows(engine, lib)["uow_parent"]]
+
+
+def test_generated_keys_follow_the_order_objects_were_added(
+        backend: str, tmp_path: Any, request: Any) -> None:
+    import ormcore
+    import sqlalchemy
+
+    sa_eng = make_engine(backend, tmp_path, request, lib=sqlalchemy)
+    oc_eng = make_engine(backend, tmp_path, request, lib=ormcore)
+    try:
+        expected = added_order_scenario("sqlalchemy", sa_eng)
+        got = added_order_scenario("ormcore", oc_eng)
+    finally:
+        sa_eng.dispose()
+        oc_eng.dispose()
+    assert got == expected
+    assert [name for name, _id, _count in got[:-1]] == list("abcdefg")
+    assert [id_ for _name, id_, _count in got[:-1]] == sorted(id_ for _n, id_, _c in got[:-1])

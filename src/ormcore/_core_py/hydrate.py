@@ -92,7 +92,7 @@ class RowLoader:
             if all(value is None for value in pk):
                 return None
         identity_map = self.identity_map
-        states = identity_map._dict_for(self.identity_class, self.identity_token, True)
+        states = identity_map._table_for(self.identity_class, self.identity_token, True)
         old = states.get(pk)
         if old is not None:
             obj = old()

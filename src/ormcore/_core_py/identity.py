@@ -30,25 +30,26 @@ def _pk_of(pk_tuple: Any) -> Any:
 class IdentityMap:
     """Identity key -> instance, with the set of modified states."""
 
-    __slots__ = ("_dicts", "_modified", "__weakref__")
+    __slots__ = ("_tables", "_modified", "__weakref__")
 
     def __init__(self) -> None:
-        # class (identity_token None) or (class, token) -> {pk value: state}
-        self._dicts: dict = {}
+        # class (identity_token None) or (class, token) -> {pk value: state}; a table, once
+        # made, stays (emptied by clear()), so a RowLoader may keep the one it fills
+        self._tables: dict = {}
         self._modified: set = set()
 
     # -- internals ---------------------------------------------------------------------------
 
-    def _dict_for(self, cls: type, token: Any, create: bool) -> Optional[dict]:
+    def _table_for(self, cls: type, token: Any, create: bool) -> Optional[dict]:
         where = cls if token is None else (cls, token)
-        found = self._dicts.get(where)
+        found = self._tables.get(where)
         if found is None and create:
-            self._dicts[where] = found = {}
+            self._tables[where] = found = {}
         return found
 
     def _state_at(self, key: tuple) -> Optional[InstanceState]:
         cls, pk_tuple, token = key
-        states = self._dict_for(cls, token, False)
+        states = self._table_for(cls, token, False)
         if states is None:
             return None
         return states.get(_pk_of(pk_tuple))
@@ -56,7 +57,7 @@ class IdentityMap:
     def _state_gone(self, state: InstanceState) -> None:
         # A state's instance was collected: forget the state, unless its key now belongs to
         # another state.
-        states = self._dict_for(state._key_class, state.identity_token, False)
+        states = self._table_for(state._key_class, state.identity_token, False)
         if states is not None and states.get(state._key_pk) is state:
             del states[state._key_pk]
             self._modified.discard(state)
@@ -75,7 +76,7 @@ class IdentityMap:
 
     def get_by_pk(self, mapped_class: type, pk: Any, identity_token: Any = None) -> Any:
         """The instance for a primary-key value (a tuple for a composite key), or None."""
-        states = self._dicts.get(
+        states = self._tables.get(
             mapped_class if identity_token is None else (mapped_class, identity_token))
         if states is None:
             return None
@@ -112,7 +113,7 @@ class IdentityMap:
     def contains_state(self, state: InstanceState) -> bool:
         if state._key_class is None:
             return False
-        states = self._dict_for(state._key_class, state.identity_token, False)
+        states = self._table_for(state._key_class, state.identity_token, False)
         return states is not None and states.get(state._key_pk) is state
 
     # -- changes -----------------------------------------------------------------------------
@@ -122,7 +123,7 @@ class IdentityMap:
         another live instance holds the key (a dead one is replaced)."""
         if state._key_class is None:
             raise ValueError("the state has no identity key")
-        states = self._dict_for(state._key_class, state.identity_token, True)
+        states = self._table_for(state._key_class, state.identity_token, True)
         existing = states.get(state._key_pk)
         if existing is not None:
             if existing is state:
@@ -140,7 +141,7 @@ class IdentityMap:
         """Enter `state` under its key, displacing any other state; returns the displaced."""
         if state._key_class is None:
             raise ValueError("the state has no identity key")
-        states = self._dict_for(state._key_class, state.identity_token, True)
+        states = self._table_for(state._key_class, state.identity_token, True)
         existing = states.get(state._key_pk)
         if existing is state:
             return None
@@ -154,7 +155,7 @@ class IdentityMap:
         """Remove `state` if it is the one under its key."""
         if state._key_class is None:
             return
-        states = self._dict_for(state._key_class, state.identity_token, False)
+        states = self._table_for(state._key_class, state.identity_token, False)
         if states is not None and states.get(state._key_pk) is state:
             del states[state._key_pk]
             self._manage_removed(state)
@@ -163,7 +164,7 @@ class IdentityMap:
         """Remove `state`; KeyError when it is not the one under its key."""
         states = None
         if state._key_class is not None:
-            states = self._dict_for(state._key_class, state.identity_token, False)
+            states = self._table_for(state._key_class, state.identity_token, False)
         if states is None or states.get(state._key_pk) is not state:
             raise KeyError(state.key)
         del states[state._key_pk]
@@ -176,7 +177,7 @@ class IdentityMap:
     # -- whole-map views ---------------------------------------------------------------------
 
     def all_states(self) -> list:
-        return [state for states in self._dicts.values() for state in states.values()]
+        return [state for states in self._tables.values() for state in states.values()]
 
     def keys(self) -> list:
         return [state.key for state in self.all_states()]
@@ -192,14 +193,15 @@ class IdentityMap:
         return iter(self.keys())
 
     def __len__(self) -> int:
-        return sum(len(states) for states in self._dicts.values())
+        return sum(len(states) for states in self._tables.values())
 
     def __bool__(self) -> bool:
-        return any(self._dicts.values())
+        return any(self._tables.values())
 
     def clear(self) -> None:
         """Forget every state (the session's expunge_all)."""
         for state in self.all_states():
             state.identity_map = None
-        self._dicts.clear()
+        for states in self._tables.values():
+            states.clear()
         self._modified.clear()

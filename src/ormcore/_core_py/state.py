@@ -178,8 +178,7 @@ class InstanceState(weakref.ref):
 
     def _commit_all(self) -> None:
         """After a flush or refresh: everything loaded is now the committed state."""
-        if self._committed_state:
-            self._committed_state.clear()
+        _drop_committed(self)
         if self._expired_attributes:
             obj = self()
             if obj is not None:
@@ -196,6 +195,8 @@ class InstanceState(weakref.ref):
         if committed:
             for key in keys:
                 committed.pop(key, None)
+            if not committed:
+                self._committed_state = None
         if self._expired_attributes:
             obj = self()
             if obj is not None:
@@ -209,22 +210,32 @@ class InstanceState(weakref.ref):
         obj = self()
         if attribute_names is None:
             names = _mapped_names(self.class_, self.manager)
-            if self._committed_state:
-                self._committed_state.clear()
+            _drop_committed(self)
             if self.modified and self.identity_map is not None:
                 self.identity_map._modified.discard(self)
             self.modified = False
             self._strong_obj = None
         else:
             names = list(attribute_names)
-            if self._committed_state:
+            committed = self._committed_state
+            if committed:
                 for key in names:
-                    self._committed_state.pop(key, None)
+                    committed.pop(key, None)
+                if not committed:
+                    self._committed_state = None
         if obj is not None:
             values = obj.__dict__
             for key in names:
                 values.pop(key, None)
         self.expired_attributes.update(names)
+
+
+def _drop_committed(state: InstanceState) -> None:
+    # No committed values: _committed_state is None again (the dict is cleared first, so
+    # that a reader still holding it sees it empty).
+    if state._committed_state:
+        state._committed_state.clear()
+    state._committed_state = None
 
 
 def _mapped_names(cls: type, manager: Any) -> tuple:

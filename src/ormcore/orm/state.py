@@ -156,19 +156,22 @@ class InstanceState(_CoreInstanceState):
     def unloaded_expirable(self) -> set:
         return self.unloaded
 
+    # (these read _committed_state / _expired_attributes, which are None when empty: the
+    # public committed_state / expired_attributes would create them for every inspection)
+
     @property
     def unmodified(self) -> set:
         """Mapped attribute keys with no uncommitted change."""
-        committed = self.committed_state
+        committed = self._committed_state or ()
         return {key for key in self.manager.mapper.attrs.keys() if key not in committed}
 
     def unmodified_intersection(self, keys: Any) -> set:
-        committed = self.committed_state
+        committed = self._committed_state or ()
         return {key for key in keys if key not in committed}
 
     @property
     def expired(self) -> bool:
-        return bool(self.expired_attributes)
+        return bool(self._expired_attributes)
 
     @property
     def _instance_dict(self) -> Any:
