@@ -88,8 +88,9 @@ class OrmUpdateCommit(Workload):
             raise CheckFailed(f"changed {len(result)} objects, expected {self.rows}")
         expected = [row[:QTY] + (row[QTY] + 1,) + row[QTY + 1:] for row in rows(self.rows)]
         actual = self.db.read_all()
-        if actual != expected:
-            wrong = next((a, e) for a, e in zip(actual, expected) if a != e) \
-                if len(actual) == len(expected) else (len(actual), len(expected))
-            raise CheckFailed(f"table after the run: got {wrong[0]!r}, expected {wrong[1]!r}")
+        if len(actual) != len(expected):
+            raise CheckFailed(f"the table holds {len(actual)} rows, expected {len(expected)}")
+        for got, want in zip(actual, expected):
+            if got != want:
+                raise CheckFailed(f"got row {got!r}, expected {want!r}")
         return {"rows": len(actual), "checksum": checksum(actual)}

@@ -137,7 +137,7 @@ def test_a_large_flush_leaves_the_gc_as_it_found_it(model: Any, enabled: bool) -
             s.flush()
             assert gc.isenabled() is enabled and seen and not any(seen)
             s.add_all([Item(id=i, name="dup") for i in range(2001, 4001)] + [Item(id=1, name="x")])
-            with pytest.raises(ormcore.exc.StatementError):  # the duplicate key
+            with pytest.raises(ormcore.exc.IntegrityError):  # the duplicate key
                 s.flush()
             assert gc.isenabled() is enabled
     finally:

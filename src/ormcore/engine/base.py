@@ -649,7 +649,10 @@ class Connection:
         wrapped: BaseException
         compiled = context.compiled if context is not None else None
         missing = None
-        if compiled is not None and isinstance(err, (KeyError, dbapi.Error if dbapi else KeyError)):
+        # (a batch of insertmanyvalues is other SQL, its parameters renamed per row: a
+        # missing value can't be what the driver refused there)
+        if (compiled is not None and statement == compiled.string
+                and isinstance(err, (KeyError, dbapi.Error if dbapi else KeyError))):
             missing = compiled._missing_parameter_error(params, err)
         if missing is not None:
             wrapped = missing

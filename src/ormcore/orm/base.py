@@ -1,13 +1,17 @@
 """Small shared pieces of the ORM: the `Mapped[...]` annotation type, lookups from a class or
-an instance to its mapper / state, and how states are named in messages.
+an instance to its mapper / state, how states are named in messages, and pausing the
+cyclic GC around work on many objects.
 
 Imported by every other ORM module; imports none of them at module level.
 """
 
 from __future__ import annotations
 
+import contextlib
+import gc
 from typing import Any
 from typing import Generic
+from typing import Iterator
 from typing import Optional
 from typing import TypeVar
 
@@ -15,6 +19,27 @@ from .._core import LoaderCallableStatus
 from . import exc
 
 _T = TypeVar("_T")
+
+# work on at least this many objects runs with the cyclic GC paused (gc_paused)
+GC_PAUSE_OBJECTS = 1000
+
+
+@contextlib.contextmanager
+def gc_paused(count: int) -> Iterator[None]:
+    """The cyclic GC paused while `count` (>= GC_PAUSE_OBJECTS) objects are worked on.
+
+    Loading, flushing or expiring many objects allocates a few GC-tracked objects for each
+    and keeps them alive until the batch is done: the young generation overflows again and
+    again, and each pass walks them all and frees nothing (DESIGN.md, "Measured facts").
+    Paused, the GC runs once afterwards. Left alone when the program disabled it."""
+    if count < GC_PAUSE_OBJECTS or not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 STATE_KEY = "_sa_instance_state"
 MANAGER_KEY = "_sa_class_manager"

@@ -27,12 +27,11 @@ from ..sql.elements import bindparam
 from ..sql.selectable import Select
 from ..sql.selectable import select
 from . import exc
+from .base import GC_PAUSE_OBJECTS
 from .base import STATE_KEY
 from .state import InstanceState
 
 _NO_UNIQUE = None
-# batches at least this long load with the cyclic GC paused (see ORMResult._objects)
-_GC_PAUSE_ROWS = 1000
 
 
 class _EntityPlan:
@@ -373,7 +372,7 @@ class ORMResult(Result):
         """Single-entity result: the objects of `raws`."""
         if not raws:
             return []
-        if len(raws) < _GC_PAUSE_ROWS:
+        if len(raws) < GC_PAUSE_OBJECTS:
             return self._loaders[0].load(raws)
         # Hydration allocates a few GC-tracked objects per row and keeps them all: the cyclic
         # GC's passes over a growing young generation cost more than the loop itself
@@ -389,7 +388,7 @@ class ORMResult(Result):
     def _transform(self, raws: list) -> list:
         if not raws:
             return []
-        paused = len(raws) >= _GC_PAUSE_ROWS and gc.isenabled()
+        paused = len(raws) >= GC_PAUSE_OBJECTS and gc.isenabled()
         if paused:
             gc.disable()
         try:

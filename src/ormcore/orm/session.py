@@ -40,6 +40,11 @@ from ..engine.base import Engine
 from ..event import Events
 from ..event.base import Dispatch
 from ..sql.selectable import TableClause
+from .base import class_mapper
+from .base import gc_paused
+from .base import object_mapper
+from .base import object_state
+from .base import state_str
 from .bulk_persistence import execute_dml
 from .loading import execute_orm
 from .loading import load_on_pk_identity
@@ -332,8 +337,10 @@ class SessionTransaction:
         are detached; a released SAVEPOINT hands its records to its parent."""
         session = self.session
         if not self.nested and session.expire_on_commit:
-            for state in session.identity_map.all_states():
-                state._expire()
+            states = session.identity_map.all_states()
+            with gc_paused(len(states)):
+                for state in states:
+                    state._expire()
             session._detach_states(list(self._deleted))
             self._deleted.clear()
         elif self.nested:
@@ -1041,7 +1048,6 @@ class Session:
                 with_for_update: Any = None) -> None:
         """Reload the instance's attributes (all, or `attribute_names`) from the database."""
         from . import loading
-        from .base import object_state
 
         state = object_state(instance)
         self._expire_state_check(state, "refresh")
@@ -1051,7 +1057,6 @@ class Session:
 
     def expire(self, instance: Any, attribute_names: Optional[Iterable[str]] = None) -> None:
         """Mark the instance's attributes (all, or `attribute_names`) to load on next access."""
-        from .base import object_state
 
         state = object_state(instance)
         self._expire_state_check(state, "expire")
@@ -1069,7 +1074,6 @@ class Session:
             state.key is not None and not self.identity_map.contains_state(state)
             and state not in self._deleted
         ) or state.key is None:
-            from .base import state_str
 
             raise exc.InvalidRequestError(
                 f"Instance '{state_str(state)}' is not persistent within this Session")
@@ -1080,7 +1084,6 @@ class Session:
         attributes copied onto it. With load=True the session autoflushes first and the
         copies record history; with load=False nothing is loaded and the result's history
         is discarded (`instance` must be detached and unmodified)."""
-        from .base import object_state
 
         if load:
             self._autoflush()
@@ -1358,8 +1361,6 @@ class Session:
                      row: Any = None, identity_token: Any = None) -> tuple:
         """An identity key `(class, pk_tuple, identity_token)`, from a class and primary
         key (or a row), or from an instance."""
-        from .base import class_mapper
-        from .base import object_mapper
 
         if class_ is not None:
             mapper = class_mapper(class_)
@@ -1628,13 +1629,11 @@ def object_session(instance: object) -> Optional[Session]:
 
 def _object_state(instance: object) -> Any:
     """The InstanceState of a mapped instance; UnmappedInstanceError otherwise."""
-    from .base import object_state
 
     return object_state(instance)
 
 
 def _state_str(state: Any) -> str:
-    from .base import state_str
 
     return state_str(state)
 

@@ -11,29 +11,22 @@ later: the unit of ordering is the table a mapper persists to.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import graphlib
 import operator
 from typing import TYPE_CHECKING
 from typing import Any
 from typing import Iterable
-from typing import Iterator
 from typing import Optional
 
 from .. import exc as sa_exc
 from . import exc
+from .base import gc_paused
 from .base import state_str
 
 if TYPE_CHECKING:
     from .session import Session
 
 __all__ = ["UOWTransaction"]
-
-# Flushes of at least this many rows run with the cyclic GC paused (loading.py pauses it for
-# hydration at the same size).
-_GC_PAUSE_ROWS = 1000
-
 
 class UOWTransaction:
     """One flush: the states to save and delete, grouped per table, and what happened to them.
@@ -64,22 +57,12 @@ class UOWTransaction:
     def has_work(self) -> bool:
         return bool(self.inserts or self.updates or self.deletes)
 
-    @contextlib.contextmanager
-    def gc_paused(self) -> Iterator[None]:
-        """The cyclic GC paused while a large flush runs. Its rows' parameter dicts and
-        records, made a few per row and all alive until their batch has run, make the
-        young generation overflow again and again: each pass walks them all, frees
-        nothing, and moves them on to older generations (measured: a quarter of a 50,000
-        row flush). Paused, the GC runs once afterwards, when most of them are gone."""
+    def gc_paused(self) -> Any:
+        """The cyclic GC paused while a large flush runs (orm/base.py gc_paused): its rows'
+        parameter dicts and records stay alive until their batch has run (measured: GC
+        passes were a quarter of a 50,000 row flush)."""
         rows = sum(map(len, self.inserts.values())) + sum(map(len, self.updates.values()))
-        if rows < _GC_PAUSE_ROWS or not gc.isenabled():
-            yield
-            return
-        gc.disable()
-        try:
-            yield
-        finally:
-            gc.enable()
+        return gc_paused(rows)
 
     # -- planning ---------------------------------------------------------------------------
 
