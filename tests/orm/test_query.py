@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import pytest
+import sqlalchemy
+import sqlalchemy.orm
+
+import ormcore
+import ormcore.orm
 
 from tests.orm._loading_helpers import differential
 from tests.orm._loading_helpers import error
 from tests.orm._loading_helpers import values
+from tests.orm._mapping_helpers import run_script
 
 
 def _legacy(fn, *args):
@@ -89,3 +95,39 @@ def test_query_update_and_delete(engine, sa_engine):
         return out
     a, b = differential(scenario, engine, sa_engine)
     assert a == b
+
+
+FILTER_BY_MODEL = """
+from LIB import Integer, String
+from LIB.orm import DeclarativeBase, mapped_column, synonym
+
+class Base(DeclarativeBase):
+    pass
+
+class Book(Base):
+    __tablename__ = "fb_books"
+    id = mapped_column(Integer, primary_key=True)
+    title = mapped_column("book_title", String(30))
+    name = synonym("title")
+"""
+
+
+def test_filter_by_names_mapped_attributes_not_columns(engine, sa_engine):
+    """filter_by() of an entity takes its attribute names (synonyms too), not column names."""
+    seen = []
+    for lib, orm, eng in ((sqlalchemy, sqlalchemy.orm, sa_engine), (ormcore, ormcore.orm, engine)):
+        m = run_script(lib.__name__, FILTER_BY_MODEL)
+        m.Base.metadata.drop_all(eng)
+        m.Base.metadata.create_all(eng)
+        try:
+            with orm.Session(eng) as s:
+                s.add_all([m.Book(id=1, title="Emma"), m.Book(id=2, title="Ulysses")])
+                s.flush()
+                seen.append([
+                    error(lambda: [b.id for b in s.scalars(lib.select(m.Book).filter_by(**kw))])
+                    for kw in ({"title": "Emma"}, {"name": "Ulysses"}, {"book_title": "Emma"})
+                ] + [error(lambda: [b.id for b in s.query(m.Book).filter_by(name="Emma")])])
+        finally:
+            m.Base.metadata.drop_all(eng)
+    assert seen[1] == seen[0]
+    assert seen[1][2] == "InvalidRequestError"

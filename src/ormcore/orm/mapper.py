@@ -637,6 +637,9 @@ class _MapperEntity(FromClause):
     def __repr__(self) -> str:
         return f"<ORM entity {self.mapper.class_.__name__}>"
 
+    def __str__(self) -> str:  # as messages name an entity: its mapper
+        return str(self.mapper)
+
 
 class _EntityNamespace:
     __slots__ = ("mapper",)

@@ -1472,7 +1472,10 @@ class Select(SelectBase):
             found.append(target)
         found.extend(self._from_obj)
         for raw in self._raw_columns:
-            found.extend(_from_objects(raw))
+            if getattr(raw, "_is_orm_entity", False):
+                found.append(raw)  # its mapped attribute names, not its table's column keys
+            else:
+                found.extend(_from_objects(raw))
         return _unique(found)
 
     @_generative
