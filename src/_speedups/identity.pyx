@@ -68,9 +68,6 @@ cdef class _StateTable:
     def __dealloc__(self):
         PyMem_Free(self._index)
 
-    def __len__(self):
-        return self._used
-
 
 cdef int _tb_allocate(_StateTable table, Py_ssize_t size) except -1:
     cdef Py_ssize_t i
@@ -134,7 +131,8 @@ cdef Py_ssize_t _tb_find(_StateTable table, object pk, Py_hash_t h,
 
 cdef Py_ssize_t _tb_find_state(_StateTable table, InstanceState state,
                                Py_ssize_t* slot_out):
-    """As _tb_find, for this very state (by identity, under the hash it was filed with)."""
+    """As _tb_find, for this very state: by identity, under the hash it was last filed
+    with (the ORM re-keys a state only out of its map, so that is its key's hash)."""
     cdef Py_hash_t h = _st_hash(state)
     cdef size_t perturb = <size_t>h
     cdef Py_ssize_t i = <Py_ssize_t>(<size_t>h & <size_t>table._mask)

@@ -139,7 +139,8 @@ class InstanceState(weakref.ref):
     @property
     def committed_state(self) -> dict:
         """Attribute name -> value before the first change since load/flush (NO_VALUE:
-        the attribute was not loaded)."""
+        the attribute was not loaded). `_committed_state` is the same dict, or None while
+        no value is recorded: a commit, or committing the last recorded key, drops it."""
         if self._committed_state is None:
             self._committed_state = {}
         return self._committed_state
