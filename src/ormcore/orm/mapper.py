@@ -26,7 +26,6 @@ from .instrumentation import register_class
 from .properties import ColumnProperty
 from .properties import MappedColumn
 from .properties import MapperProperty
-from .properties import SynonymProperty
 
 # every Mapper, for configure_mappers() (weak: a class and its mapper may be discarded)
 _mapper_registry: "weakref.WeakKeyDictionary[Mapper, bool]" = weakref.WeakKeyDictionary()

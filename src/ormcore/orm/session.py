@@ -26,7 +26,6 @@ import warnings
 import weakref
 from typing import TYPE_CHECKING
 from typing import Any
-from typing import Callable
 from typing import Iterable
 from typing import Iterator
 from typing import Literal
