@@ -7,16 +7,17 @@
 #   interpreter for inline values) finds the instance value first. A Cython data descriptor
 #   made every read ~2.7x slower (DESIGN.md).
 # - Writes: InstrumentedBase's tp_setattro is _hi_setattr, called by CPython directly (no
-#   Python frame, no argument tuple). Per first write to a loaded instance (callgrind,
-#   20k objects; a plain object's write is ~137 instructions): one type lookup answers
-#   both "is the name mapped" and "may its old value be peeked"; the state is read from the
-#   instance's inline values, skipping its own type lookup while the class's version tag
-#   is the one seen last (_st_state_of); the old value is peeked; the change is recorded
-#   in one new untracked _StateExtra (state.pyx); the state enters its map's modified set;
-#   PyObject_GenericSetAttr stores the value, keeping inline values. ~1250 instructions,
-#   of which ~600 are CPython's three generic attribute operations (get state, get old
-#   value, set) and ~150 the modified set (it was ~1620 with a committed dict per state;
-#   a second write to the same attribute is ~560). No __dict__ is materialized.
+#   Python frame, no argument tuple). Per first write to a loaded instance: one type
+#   lookup answers both "is the name mapped" and "may its old value be peeked"; the state
+#   is read from the instance's inline values, skipping its own type lookup while the
+#   class's version tag is the one seen last (_st_state_of); the old value is peeked; the
+#   change is recorded in one new, GC-untracked _StateExtra (state.pyx); the state enters
+#   its map's modified set; PyObject_GenericSetAttr stores the value, keeping inline values.
+#   Callgrind, 20k loaded instances, one write each: ~1420 instructions per write (~1260
+#   without the modified set's resizes, whose memset valgrind counts per byte), of which
+#   ~600 are CPython's three generic attribute operations and ~150 the set; a plain
+#   object's write is ~137. It was ~1770 with a committed dict per state. A second write
+#   to the same attribute skips the peek and the recording: ~700 (was ~830).
 # - Caveat of any C-level tp_setattro: CPython's "hackcheck" then refuses
 #   object.__setattr__(instance, ...) on InstrumentedBase subclasses (TypeError). The ORM
 #   uses set_committed_value() or the state's methods instead. Classes mapped imperatively
@@ -67,10 +68,9 @@ cdef object _hi_class_attribute(object cls, object name):
 
 
 cdef int _hi_setattr(object obj, object name, PyObject* value) except -1:
-    # The write path, in the order of its costs (callgrind, benchmarks/orm_core.py): one
-    # type lookup answers both "is it mapped" and "may the old value be peeked"; the state
-    # comes from the instance's inline values; a state whose committed value for `name` is
-    # kept already skips reading the old value.
+    # The write path (its costs: the file's comment). One type lookup answers both "is it
+    # mapped" and "may the old value be peeked"; a state that keeps a committed value for
+    # `name` already skips reading the old value.
     cdef PyTypeObject* tp = Py_TYPE(obj)
     cdef PyObject* descr
     cdef InstanceState state

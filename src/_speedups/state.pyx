@@ -23,12 +23,18 @@
 #   holds the hash of _key_pk under which an identity map's table filed it (identity.pyx).
 #   No cdef methods: a vtable pointer would cost every state 8 bytes, so the hot
 #   operations are module functions taking the state.
-# - _StateExtra keeps the first committed value in two fields (committed_key/value) and
-#   makes its dict only for a second attribute or a reader of _committed_state: the first
-#   write to a loaded instance allocates one object, not a dict and its keys. It is not
-#   tracked by the cyclic GC while it holds only atoms (CPython's own rule for dicts):
+# - _StateExtra keeps the first two committed values in fields (key1/value1, key2/value2)
+#   and makes its dict only for a third attribute or a reader of _committed_state: the
+#   first write to a loaded instance allocates one object, not a dict and its keys. It is
+#   not tracked by the cyclic GC while it holds only atoms (CPython's own rule for dicts):
 #   tracked objects that survive push the collector into full collections, and a loop of
-#   200k first writes would otherwise pay one over every loaded object.
+#   200k first writes would otherwise pay one over every loaded object. Its size, 112
+#   bytes with the GC header, is the state's own: with one pair (96 bytes) the writes of
+#   benchmarks/orm_core.py took ~215 ns each against ~135 with two (or with 128 bytes),
+#   for the same instructions: each write allocates one extra, and there pymalloc handed
+#   out the 112-byte ones consecutively (by address) and the 96-byte ones scattered, 96
+#   being the size class of that table's 6-column row tuples (freed after each load) and
+#   of its longer e-mail strings (kept by the instances).
 # - Instance values are read with _st_instance_value, which neither materializes the
 #   instance's __dict__ (CPython keeps attributes in inline values until someone asks for
 #   __dict__) nor runs the attribute loader.
@@ -318,12 +324,15 @@ cdef enum:
 cdef class _StateExtra:
     """The per-state fields most loaded states never need (see the file's comment).
 
-    Committed values: none (committed_key None, committed None); one pair in
-    committed_key / committed_value; or all of them in the dict `committed`."""
+    Committed values: none; up to two pairs in key1/value1 then key2/value2, in the order
+    they were recorded (key2 only with key1); or all of them, from the third on (or once
+    a reader asked for the dict), in the dict `committed`, the pairs then empty."""
 
     cdef int flags
-    cdef object committed_key
-    cdef object committed_value
+    cdef object key1
+    cdef object value1
+    cdef object key2
+    cdef object value2
     cdef dict committed
     cdef set expired
     cdef object callables
@@ -368,26 +377,33 @@ cdef inline bint _ex_same_key(object a, object b):
 cdef bint _ex_has_committed(_StateExtra extra, object key) except -1:
     if extra.committed is not None:
         return key in extra.committed
-    return extra.committed_key is not None and _ex_same_key(extra.committed_key, key)
+    return _ex_same_key(extra.key1, key) or _ex_same_key(extra.key2, key)
 
 
 cdef object _ex_committed_get(_StateExtra extra, object key, object default):
     if extra.committed is not None:
         return extra.committed.get(key, default)
-    if extra.committed_key is not None and _ex_same_key(extra.committed_key, key):
-        return extra.committed_value
+    if _ex_same_key(extra.key1, key):
+        return extra.value1
+    if _ex_same_key(extra.key2, key):
+        return extra.value2
     return default
 
 
 cdef int _ex_record(_StateExtra extra, object key, object previous) except -1:
     """committed.setdefault(key, previous)."""
     if extra.committed is None:
-        if extra.committed_key is None:
+        if extra.key1 is None:
             _ex_hold(extra, previous)
-            extra.committed_key = key
-            extra.committed_value = previous
+            extra.key1 = key
+            extra.value1 = previous
             return 0
-        if _ex_same_key(extra.committed_key, key):
+        if _ex_same_key(extra.key1, key) or _ex_same_key(extra.key2, key):
+            return 0
+        if extra.key2 is None:
+            _ex_hold(extra, previous)
+            extra.key2 = key
+            extra.value2 = previous
             return 0
         _ex_committed_dict(extra)
     if key not in extra.committed:
@@ -397,13 +413,14 @@ cdef int _ex_record(_StateExtra extra, object key, object previous) except -1:
 
 
 cdef dict _ex_committed_dict(_StateExtra extra):
-    """The committed values as the dict `committed`, made from the pair if need be."""
+    """The committed values as the dict `committed`, made from the pairs if need be."""
     if extra.committed is None:
         extra.committed = {}
-        if extra.committed_key is not None:
-            extra.committed[extra.committed_key] = extra.committed_value
-            extra.committed_key = None
-            extra.committed_value = None
+        if extra.key1 is not None:
+            extra.committed[extra.key1] = extra.value1
+            if extra.key2 is not None:
+                extra.committed[extra.key2] = extra.value2
+        extra.key1 = extra.value1 = extra.key2 = extra.value2 = None
     return extra.committed
 
 
@@ -414,12 +431,14 @@ cdef int _ex_committed_pop(_StateExtra extra, list keys) except -1:
             extra.committed.pop(key, None)
         if not extra.committed:
             extra.committed = None
-    elif extra.committed_key is not None:
-        for key in keys:
-            if _ex_same_key(extra.committed_key, key):
-                extra.committed_key = None
-                extra.committed_value = None
-                break
+        return 0
+    for key in keys:
+        if _ex_same_key(extra.key2, key):
+            extra.key2 = extra.value2 = None
+        elif _ex_same_key(extra.key1, key):
+            # the second pair, if any, moves up: key2 is set only with key1
+            extra.key1, extra.value1 = extra.key2, extra.value2
+            extra.key2 = extra.value2 = None
     return 0
 
 
@@ -427,20 +446,19 @@ cdef int _ex_committed_clear(_StateExtra extra) except -1:
     if extra.committed is not None:
         extra.committed.clear()  # a reader may still hold it: it reads empty, as before
         extra.committed = None
-    extra.committed_key = None
-    extra.committed_value = None
+    extra.key1 = extra.value1 = extra.key2 = extra.value2 = None
     return 0
 
 
 cdef inline bint _ex_has_any_committed(_StateExtra extra):
-    return extra.committed_key is not None or bool(extra.committed)
+    return extra.key1 is not None or bool(extra.committed)
 
 
 cdef int _st_trim_extra(InstanceState state) except -1:
     # After a commit or expiry: a _StateExtra that holds nothing goes (the state is as
     # compact as a freshly loaded one again).
     cdef _StateExtra extra = state._extra
-    if (extra is not None and extra.flags == 0 and extra.committed_key is None
+    if (extra is not None and extra.flags == 0 and extra.key1 is None
             and extra.committed is None and extra.expired is None and extra.callables is None
             and extra.load_options is None and extra.insert_order is None):
         state._extra = None
@@ -474,8 +492,8 @@ cdef int _st_modified(InstanceState state, object key, object previous) except -
         state._extra = extra
         if not _ex_is_atom(previous):
             _st_gc_track(extra)
-        extra.committed_key = key
-        extra.committed_value = previous
+        extra.key1 = key
+        extra.value1 = previous
     else:
         _ex_record(extra, key, previous)
     return _st_flag_modified(state, extra)
@@ -664,7 +682,7 @@ cdef class InstanceState(ReferenceType):
     def _committed_state(self):
         """The committed values as a dict, or None when none was recorded."""
         cdef _StateExtra extra = self._extra
-        if extra is None or (extra.committed_key is None and extra.committed is None):
+        if extra is None or (extra.key1 is None and extra.committed is None):
             return None
         _st_gc_track_once(extra)  # the caller may put anything in the dict
         return _ex_committed_dict(extra)
@@ -678,8 +696,7 @@ cdef class InstanceState(ReferenceType):
             return
         extra = _st_extra(self)
         _st_gc_track_once(extra)
-        extra.committed_key = None
-        extra.committed_value = None
+        extra.key1 = extra.value1 = extra.key2 = extra.value2 = None
         extra.committed = <dict?>value
 
     @property

@@ -355,3 +355,24 @@ def test_cycles_through_committed_values_are_collected(core: types.ModuleType) -
     del obj, state, identity_map, loader
     gc.collect()
     assert probe() is None
+
+
+def test_committed_values_keep_their_order(core: types.ModuleType) -> None:
+    # (the compiled core keeps the first two in fields, then a dict: same order as a dict)
+    obj, state = _attached(core)
+    state._modified_event("a", 1)
+    state._modified_event("b", 2)
+    state._commit(["a"])
+    state._modified_event("c", 3)
+    assert list(state._committed_state.items()) == [("b", 2), ("c", 3)]
+    state._modified_event("d", 4)
+    state._modified_event("b", 5)
+    assert list(state._committed_state.items()) == [("b", 2), ("c", 3), ("d", 4)]
+    state._commit(["b", "c", "d"])
+    assert state._committed_state is None
+    state._modified_event("e", 5)
+    state._modified_event("f", 6)
+    state._commit(["e", "f"])
+    assert state._committed_state is None and state.modified
+    state._modified_event("g", 7)
+    assert core.get_history(state, "g") == ((), (), [7])
