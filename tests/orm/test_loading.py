@@ -227,8 +227,5 @@ def test_autoflush_before_query(engine, sa_engine, autoflush):
             found = s.scalars(lib.select(m.User).where(m.User.age == 99)).all()
             s.rollback()
             return [values(x) for x in found]
-    try:
-        a, b = differential(scenario, engine, sa_engine)
-    except NotImplementedError:
-        pytest.skip("the unit of work (flush) is not available yet")
+    a, b = differential(scenario, engine, sa_engine)
     assert a == b

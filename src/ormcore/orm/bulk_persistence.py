@@ -235,11 +235,7 @@ def _connection(session: Any, mapper: Any) -> Any:
 def _attribute_key(mapper: Any, key: Any) -> Any:
     """A statement's values() key as the mapped attribute it writes, when there is one."""
     if isinstance(key, str):
-        for prop in mapper._props.values():
-            columns = getattr(prop, "columns", None)
-            if columns and getattr(columns[0], "key", None) == key and columns[0].table is not None:
-                return prop.key
-        return key
+        return mapper._attribute_key_for(key)
     prop = mapper._columntoproperty.get(key)
     return prop.key if prop is not None else key
 
@@ -248,9 +244,7 @@ def _column_key(mapper: Any, key: Any) -> Any:
     """The table column key a mapped attribute name writes (other keys as they are)."""
     if not isinstance(key, str):
         return getattr(key, "key", None) or key
-    prop = mapper._props.get(key)
-    columns = getattr(prop, "columns", None)
-    return columns[0].key if columns else key
+    return mapper._column_key_for(key)
 
 
 def _column_records(mapper: Any, records: list) -> list:

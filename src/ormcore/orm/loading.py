@@ -11,7 +11,6 @@ Rows stream through the loaders in batches (all at once, or `yield_per` rows at 
 
 from __future__ import annotations
 
-import gc
 import weakref
 from typing import Any
 from typing import Iterator
@@ -28,6 +27,7 @@ from ..sql.selectable import Select
 from ..sql.selectable import select
 from . import exc
 from .base import GC_PAUSE_OBJECTS
+from .base import gc_paused
 from .base import STATE_KEY
 from .state import InstanceState
 
@@ -372,26 +372,16 @@ class ORMResult(Result):
         """Single-entity result: the objects of `raws`."""
         if not raws:
             return []
-        if len(raws) < GC_PAUSE_OBJECTS:
+        if len(raws) < GC_PAUSE_OBJECTS:  # (the single-row lookups: no context manager)
             return self._loaders[0].load(raws)
-        # Hydration allocates a few GC-tracked objects per row and keeps them all: the cyclic
-        # GC's passes over a growing young generation cost more than the loop itself
-        # (DESIGN.md, "Measured facts"). Paused for the batch, it runs once afterwards.
-        if not gc.isenabled():
+        # hydration keeps every object it allocates: see gc_paused
+        with gc_paused(len(raws)):
             return self._loaders[0].load(raws)
-        gc.disable()
-        try:
-            return self._loaders[0].load(raws)
-        finally:
-            gc.enable()
 
     def _transform(self, raws: list) -> list:
         if not raws:
             return []
-        paused = len(raws) >= GC_PAUSE_OBJECTS and gc.isenabled()
-        if paused:
-            gc.disable()
-        try:
+        with gc_paused(len(raws)):
             if self._single:
                 return [(obj,) for obj in self._loaders[0].load(raws)]
             columns = []
@@ -401,9 +391,6 @@ class ORMResult(Result):
                 else:
                     columns.append(loader.load(raws))
             return list(zip(*columns))
-        finally:
-            if paused:
-                gc.enable()
 
     # -- the Result source API ---------------------------------------------------------------
 
@@ -593,8 +580,7 @@ def _load_deferred(state: Any, obj: Any, mapper: Any, keys: list, session: Any,
               and (key in keys or (prop.group is not None and prop.group in groups))]
     stmt = select(*[props[key].columns[0] for key in wanted]).where(*[
         column == value for column, value in zip(mapper.primary_key, state.key[1])])
-    if session.autoflush:
-        session._autoflush()
+    session._autoflush()
     bind = session.get_bind(mapper)
     row = session._connection_for_bind(bind).execute(stmt).first()
     if row is None:

@@ -479,6 +479,19 @@ class Mapper:
     def __clause_element__(self) -> "_MapperEntity":
         return _MapperEntity(self)
 
+    def _column_key_for(self, key: str) -> str:
+        """The key of the table column that the mapped attribute `key` writes (ORM-enabled
+        INSERT / UPDATE values); `key` itself when it is no column attribute."""
+        columns = getattr(self._props.get(key), "columns", None)
+        if columns and getattr(columns[0], "table", None) is not None:
+            return columns[0].key
+        return key
+
+    def _attribute_key_for(self, column_key: str) -> str:
+        """The mapped attribute that writes the table column `column_key`, else the key."""
+        prop = self._columntoproperty.get(self.local_table.c.get(column_key))
+        return prop.key if prop is not None else column_key
+
     def _entity_columns(self) -> list:
         """What select(Entity) selects: the non-deferred column properties, in order."""
         return [(key, prop.columns[0]) for key, prop in self._props.items()
@@ -605,12 +618,8 @@ class _MapperEntity(FromClause):
 
     def _column_key_for(self, key: str) -> str:
         """The key of the table column that the mapped attribute `key` writes (ORM-enabled
-        INSERT / UPDATE values); `key` itself when it is no column attribute."""
-        prop = self.mapper._props.get(key)
-        columns = getattr(prop, "columns", None)
-        if columns and getattr(columns[0], "table", None) is not None:
-            return columns[0].key
-        return key
+        INSERT / UPDATE values; see Mapper._column_key_for)."""
+        return self.mapper._column_key_for(key)
 
     @property
     def entity_namespace(self) -> Any:
