@@ -220,9 +220,9 @@ cdef class _StateCommon:
 
     Never changed once a state uses it: a state that needs another value moves to another
     common (_co_with). `_next` remembers the last such move, as (_next_field, the common
-    it led to): strongly when the new value is None (detach, eviction: it pins nothing),
-    else through a weak reference (a common naming a session's identity map must not keep
-    that map alive)."""
+    it led to), and a new common remembers the one it came from: strongly when that
+    common's value is None (detach, eviction: it pins nothing), else through a weak
+    reference (a common naming a session's identity map must not keep that map alive)."""
 
     cdef readonly object class_
     cdef readonly object manager
@@ -286,6 +286,11 @@ cdef _StateCommon _co_with(_StateCommon common, int field, object value):
         derived.identity_map = value  # typed field: None or an IdentityMap, else TypeError
     common._next_field = field
     common._next = derived if value is None else PyWeakref_NewRef(derived, None)
+    # and the way back (detach then attach again, add then discard): at most one of the two
+    # references is strong, since the two values differ and only None is held strongly
+    back = _co_get(common, field)
+    derived._next_field = field
+    derived._next = common if back is None else PyWeakref_NewRef(common, None)
     return derived
 
 
