@@ -1149,8 +1149,6 @@ def select_rows_and_text(sa, orm, exc, engine, rec):
 
 
 
-@known_bug("sql/elements.py: TextualSelect (text(...).columns(...)) has no subquery(), so "
-           "it can't be selected from")
 @scenario
 def textual_columns_of_attributes(sa, orm, exc, engine, rec):
     Base, Item = _items(sa, orm, rec)

@@ -74,6 +74,11 @@ def _counts(L: SimpleNamespace, T: SimpleNamespace) -> Any:
     return L.select(T.b.c.a_id, L.func.count().label("cnt")).group_by(T.b.c.a_id).subquery()
 
 
+def _textual(L: SimpleNamespace, T: SimpleNamespace) -> Any:
+    return L.text("SELECT id, name FROM sel_a WHERE id > :lo").bindparams(lo=2).columns(
+        T.a.c.id, T.a.c.name)
+
+
 def _lateral(L: SimpleNamespace, T: SimpleNamespace) -> Any:
     return L.select(T.b.c.x).where(T.b.c.a_id == T.a.c.id).lateral("l")
 
@@ -252,6 +257,13 @@ COMPILE_CASES: dict = {
     "select_star_text": lambda L, T: L.select(L.text("*")).select_from(T.a),
     "select_from_text_where": lambda L, T: L.select(T.a.c.id).where(L.text("sel_a.id > :v").bindparams(v=3)),
     "literal_column_from": lambda L, T: L.select(L.literal_column("sel_a.id")).select_from(T.a),
+    # text().columns() as something to select from
+    "textual_subquery": lambda L, T: (lambda sq: L.select(sq.c.name).where(sq.c.id == 4).order_by(sq.c.id))(_textual(L, T).subquery()),
+    "textual_alias": lambda L, T: L.select(_textual(L, T).alias("q")),
+    "textual_cte": lambda L, T: (lambda ct: L.select(ct.c.id).join(T.b, T.b.c.a_id == ct.c.id))(_textual(L, T).cte("w")),
+    "textual_keyed": lambda L, T: L.select(L.text("SELECT 1 AS p, 'x' AS q").columns(p=L.Integer, q=L.String).subquery("z")),
+    "textual_in_exists_scalar": lambda L, T: L.select(L.select(T.a.c.id).where(T.a.c.id.in_(_textual(L, T))).exists(), _textual(L, T).exists(), L.text("SELECT 1 AS v").columns(v=L.Integer).scalar_subquery()),
+    "textual_in_union": lambda L, T: L.union(L.select(T.b.c.id, L.literal("b")), _textual(L, T)),
 }
 
 
@@ -453,6 +465,9 @@ EXEC_CASES: dict = {
     "cte_twice": lambda L, T: (lambda x: L.select(x.c.id).where(x.c.id > 2).union(L.select(x.c.id).where(x.c.id < 2)).order_by("id"))(L.select(T.a.c.id).cte("x")),
     "for_update": lambda L, T: L.select(T.a.c.id).where(T.a.c.id == 1).with_for_update(),
     "distinct_on": lambda L, T: L.select(T.b.c.a_id, T.b.c.x).distinct(T.b.c.a_id).order_by(T.b.c.a_id, T.b.c.x.desc()),
+    "textual_subquery": lambda L, T: (lambda sq: L.select(sq.c.name, sq.c.id).where(sq.c.id < 6).order_by(sq.c.id.desc()))(_textual(L, T).subquery()),
+    "textual_cte_join": lambda L, T: (lambda ct: L.select(ct.c.name, T.b.c.x).join(T.b, T.b.c.a_id == ct.c.id).order_by(T.b.c.x))(_textual(L, T).cte()),
+    "textual_union": lambda L, T: L.union(_textual(L, T), L.text("SELECT id, 'b' FROM sel_b").columns(T.b.c.id, L.column("tag"))).order_by("id"),
 }
 
 # not runnable on one of the databases

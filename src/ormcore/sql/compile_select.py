@@ -28,6 +28,7 @@ from .selectable import AliasedReturnsRows
 from .selectable import CompoundSelect
 from .selectable import Exists
 from .selectable import FromClause
+from .selectable import GenerativeSelect
 from .selectable import Join
 from .selectable import ScalarSelect
 from .selectable import SelectBase
@@ -594,8 +595,8 @@ class SelectCompiler:
         parts = []
         for i, member in enumerate(cs.selects):
             rendered = self.process(member, asfrom=asfrom, compound_index=i, **kw)  # type: ignore[attr-defined]
-            if isinstance(member, CompoundSelect) or member._order_by_clauses or \
-                    member._has_row_limiting_clause:
+            if isinstance(member, CompoundSelect) or member._order_by_clauses or (
+                    isinstance(member, GenerativeSelect) and member._has_row_limiting_clause):
                 rendered = "(" + rendered + ")"
             parts.append(rendered)
         text = (" " + cs.keyword + " ").join(parts)

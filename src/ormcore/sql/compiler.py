@@ -185,10 +185,16 @@ class SQLCompiler(SelectCompiler, DMLCompiler, Compiled):
         return _BIND_PARAMS_ESC.sub(lambda m: ":" + m.group(1), _BIND_PARAMS.sub(replace, text))
 
     def visit_textual_select(self, select: Any, **kw: Any) -> str:
-        self._result_columns = [
-            (col.key, col.name, (col, col.key, col.name), col.type) for col in select.column_args
-        ]
-        self._ordered_columns = select.positional
+        stack = self.stack
+        # the result columns are those of the statement itself, or of a compound's first
+        # member; not those of a subquery, CTE or IN
+        if not stack or (kw.get("compound_index") == 0
+                         and stack[-1].get("need_result_map_for_compound")):
+            self._result_columns = [
+                (col.key, col.name, (col, col.key, col.name), col.type)
+                for col in select.column_args
+            ]
+            self._ordered_columns = select.positional
         return self.process(select.element, **kw)
 
     # -- names made up at compile time ------------------------------------------------------

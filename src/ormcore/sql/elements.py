@@ -1699,6 +1699,7 @@ class TextClause(Executable, ClauseElement):
         Positional columns match the result by position; keyword `name=Type` by name.
         """
         from .coercions import expect_expression
+        from .selectable import TextualSelect
 
         positional = [expect_expression(c) for c in cols]  # ORM attributes: their columns
         keyed = [ColumnClause(name, type_) for name, type_ in types.items()]
@@ -1728,38 +1729,6 @@ class TextClause(Executable, ClauseElement):
 def text(text: str) -> TextClause:
     """Literal SQL with `:name` bound parameters; `\\:` writes a literal colon."""
     return TextClause(text)
-
-
-class TextualSelect(Executable, ClauseElement):
-    """text() with declared result columns: what `text(...).columns(...)` returns."""
-
-    __visit_name__ = "textual_select"
-    is_select = True
-    is_text = True
-
-    def __init__(self, text: TextClause, columns: Sequence[ColumnClause], positional: bool) -> None:
-        self.element = text
-        self.column_args = list(columns)
-        self.positional = positional
-
-    @property
-    def selected_columns(self) -> ReadOnlyColumnCollection:
-        return ReadOnlyColumnCollection(self.column_args)
-
-    c = selected_columns
-
-    def bindparams(self, *binds: BindParameter, **names_to_values: Any) -> "TextualSelect":
-        return TextualSelect(
-            self.element.bindparams(*binds, **names_to_values), self.column_args, self.positional
-        )
-
-    def _gen_cache_key(self, binds: list) -> Optional[tuple]:
-        return (
-            "textual_select",
-            self.element._gen_cache_key(binds),
-            tuple(c._gen_cache_key(binds) for c in self.column_args),
-            self.positional,
-        )
 
 
 class _textual_label_reference(ColumnElement):

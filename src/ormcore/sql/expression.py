@@ -28,7 +28,6 @@ from .elements import Label
 from .elements import Null
 from .elements import Over
 from .elements import TextClause
-from .elements import TextualSelect
 from .elements import True_
 from .elements import TryCast
 from .elements import Tuple

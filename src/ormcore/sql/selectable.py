@@ -52,7 +52,8 @@ __all__ = [
     "Alias", "AliasedReturnsRows", "CTE", "CompoundSelect", "Exists", "FromClause", "Join",
     "LABEL_STYLE_DEFAULT", "LABEL_STYLE_DISAMBIGUATE_ONLY", "LABEL_STYLE_NONE",
     "LABEL_STYLE_TABLENAME_PLUS_COL", "Lateral", "ReturnsRows", "ScalarSelect", "Select",
-    "SelectBase", "SelectLabelStyle", "Selectable", "Subquery", "TableClause", "alias", "cte",
+    "SelectBase", "SelectLabelStyle", "Selectable", "Subquery", "TableClause", "TextualSelect",
+    "GenerativeSelect", "alias", "cte",
     "except_", "except_all", "exists", "intersect", "intersect_all", "join", "lateral",
     "outerjoin", "select", "table", "union", "union_all",
 ]
@@ -1232,6 +1233,14 @@ class SelectBase(Executable, Selectable):
     def get_label_style(self) -> SelectLabelStyle:
         return self._label_style
 
+    def _proxy_columns(self) -> list:
+        """(name, key, column, extra proxies) of the columns a subquery of this exposes."""
+        raise NotImplementedError()
+
+class GenerativeSelect(SelectBase):
+    """A SELECT that takes ORDER BY, GROUP BY, LIMIT/OFFSET, FOR UPDATE and set operations:
+    a plain or compound SELECT, not a textual one."""
+
     # -- ORDER BY / LIMIT / OFFSET / FOR UPDATE --------------------------------------------------
 
     @_generative
@@ -1324,10 +1333,6 @@ class SelectBase(Executable, Selectable):
     def intersect_all(self, *other: Any) -> "CompoundSelect":
         return CompoundSelect("INTERSECT ALL", self, *other)
 
-    def _proxy_columns(self) -> list:
-        """(name, key, column, extra proxies) of the columns a subquery of this exposes."""
-        raise NotImplementedError()
-
     def _common_key(self, binds: list) -> tuple:
         parts: list = []
         if self._order_by_clauses:
@@ -1347,7 +1352,7 @@ class SelectBase(Executable, Selectable):
         return tuple(parts)
 
 
-class Select(SelectBase):
+class Select(GenerativeSelect):
     """SELECT: what `select(...)` builds. Builder methods return copies."""
 
     __visit_name__ = "select"
@@ -1907,7 +1912,7 @@ def select(*entities: Any, **kw: Any) -> Select:
 # -- compound SELECT ------------------------------------------------------------------------------
 
 
-class CompoundSelect(SelectBase):
+class CompoundSelect(GenerativeSelect):
     """UNION / UNION ALL / EXCEPT / EXCEPT ALL / INTERSECT / INTERSECT ALL of SELECTs."""
 
     __visit_name__ = "compound_select"
@@ -1998,6 +2003,45 @@ def intersect_all(*selects: Any) -> CompoundSelect:
 
 
 # -- SELECTs as column expressions -----------------------------------------------------------------
+
+
+class TextualSelect(SelectBase):
+    """text() with declared result columns: what `text(...).columns(...)` returns. A SELECT
+    like any other to select from (subquery, cte, exists, IN), but its SQL is fixed text."""
+
+    __visit_name__ = "textual_select"
+    is_text = True
+    _label_style = LABEL_STYLE_NONE
+
+    def __init__(self, text: TextClause, columns: Sequence[ColumnClause], positional: bool) -> None:
+        self.element = text
+        self.column_args = list(columns)
+        self.positional = positional
+
+    @property
+    def selected_columns(self) -> ReadOnlyColumnCollection:
+        return ReadOnlyColumnCollection(self.column_args)
+
+    c = selected_columns
+
+    def _proxy_columns(self) -> list:
+        return [(col.name, col.key, col, ()) for col in self.column_args]
+
+    def bindparams(self, *binds: BindParameter, **names_to_values: Any) -> "TextualSelect":
+        return TextualSelect(
+            self.element.bindparams(*binds, **names_to_values), self.column_args, self.positional
+        )
+
+    def _gen_cache_key(self, binds: list) -> Optional[tuple]:
+        return (
+            "textual_select",
+            self.element._gen_cache_key(binds),
+            tuple(c._gen_cache_key(binds) for c in self.column_args),
+            self.positional,
+        )
+
+    def self_group(self, against: Any = None) -> ClauseElement:
+        return self
 
 
 class ScalarSelect(ColumnElement, Generative):
