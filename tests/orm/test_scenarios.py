@@ -1483,9 +1483,6 @@ def column_property_expired_by_flush(sa, orm, exc, engine, rec):
     session.close()
 
 
-@known_bug("sql/selectable.py: select(Entity.col).filter_by() looks keys up among the table's "
-           "columns: a column selected through an attribute does not remember its entity, so "
-           "an attribute named unlike its column raises InvalidRequestError")
 @scenario
 def filter_by_mapped_names(sa, orm, exc, engine, rec):
     class Base(orm.DeclarativeBase):

@@ -1368,13 +1368,37 @@ class Select(GenerativeSelect):
     _prefixes: tuple = ()
     _suffixes: tuple = ()
 
+    _entity_notes: tuple = ()
+
     def __init__(self, *entities: Any) -> None:
         raw = []
         for e in entities:
             if not isinstance(e, (ColumnElement, FromClause, TextClause)):
-                e = _coerce_columns_clause(e)
+                e = self._coerce_column_noting_entity(e)
             raw.append(e)
         self._raw_columns = raw
+
+    def _coerce_column_noting_entity(self, element: Any) -> Any:
+        """A columns-clause argument coerced; for an ORM attribute (duck-typed: it has a
+        `_parententity`, its mapper) the column is noted with that entity, so filter_by()
+        finds keys among the entity's attribute names, as for `select(Entity)`."""
+        column = _coerce_columns_clause(element)
+        if not isinstance(element, type):
+            entity = getattr(element, "_parententity", None)
+            if entity is not None:
+                self._entity_notes += ((column, entity),)
+        return column
+
+    def _coerce_from_noting_entity(self, element: Any) -> Any:
+        """A FROM / JOIN argument coerced; an ORM entity stands for its table in the SQL and
+        is noted with it, so filter_by() searches the entity's attribute names."""
+        if isinstance(element, FromClause):
+            return element
+        from_ = _coerce_from(element)
+        entity = coercions._clause_element(element)
+        if getattr(entity, "_is_orm_entity", False):
+            self._entity_notes += ((from_, entity),)
+        return from_
 
     # -- columns -----------------------------------------------------------------------------
 
@@ -1439,12 +1463,15 @@ class Select(GenerativeSelect):
                 "to a sequence of items, is now passed as a series of positional elements, "
                 "rather than as a list. "
             )
-        self._raw_columns = [_coerce_columns_clause(e) for e in entities]
+        self.__dict__.pop("_entity_notes", None)
+        self._raw_columns = [self._coerce_column_noting_entity(e) for e in entities]
 
     @_generative
     def add_columns(self, *entities: Any) -> None:
         """The same SELECT with these columns added."""
-        self._raw_columns = self._raw_columns + [_coerce_columns_clause(e) for e in entities]
+        self._raw_columns = self._raw_columns + [
+            self._coerce_column_noting_entity(e) for e in entities
+        ]
 
     def column(self, column: Any) -> "Select":
         warnings.warn(
@@ -1472,16 +1499,30 @@ class Select(GenerativeSelect):
         return self.where(*clauses)
 
     def _filter_by_entities(self) -> list:
+        noted = {id(element): entity for element, entity in self._entity_notes}
         found: list = []
         for target, _on, _left, _outer, _full in self._setup_joins:
-            found.append(target)
-        found.extend(self._from_obj)
+            found.append(noted.get(id(target), target))
+        found.extend(noted.get(id(f), f) for f in self._from_obj)
         for raw in self._raw_columns:
-            if getattr(raw, "_is_orm_entity", False):
+            entity = noted.get(id(raw))
+            if entity is not None:
+                found.append(entity)
+            elif getattr(raw, "_is_orm_entity", False):
                 found.append(raw)  # its mapped attribute names, not its table's column keys
             else:
                 found.extend(_from_objects(raw))
-        return _unique(found)
+        # an entity noted by several of its columns, or also selected whole, is searched once
+        entities: list = []
+        seen: set = set()
+        for item in found:
+            if not getattr(item, "_is_orm_entity", False) and not hasattr(item, "entity_namespace"):
+                item = coercions._clause_element(item)  # a noted mapper: as select(Entity) has it
+            mapper = getattr(item, "mapper", item)
+            if id(mapper) not in seen:
+                seen.add(id(mapper))
+                entities.append(item)
+        return entities
 
     @_generative
     def having(self, *having: Any) -> None:
@@ -1500,13 +1541,13 @@ class Select(GenerativeSelect):
     @_generative
     def select_from(self, *froms: Any) -> None:
         """Add FROM items explicitly (rendered first, in this order)."""
-        self._from_obj += tuple(_coerce_from(f) for f in froms)
+        self._from_obj += tuple(self._coerce_from_noting_entity(f) for f in froms)
 
     @_generative
     def join(self, target: Any, onclause: Any = None, *, isouter: bool = False,
              full: bool = False) -> None:
         """JOIN `target` to the FROM item it has a foreign key with (or to the ON clause's)."""
-        target = target if isinstance(target, FromClause) else _coerce_from(target)
+        target = self._coerce_from_noting_entity(target)
         if onclause is not None and not isinstance(onclause, ClauseElement):
             onclause = _coerce_onclause(onclause)
         self._setup_joins += ((target, onclause, None, isouter, full),)
@@ -1518,8 +1559,8 @@ class Select(GenerativeSelect):
     def join_from(self, from_: Any, target: Any, onclause: Any = None, *,
                   isouter: bool = False, full: bool = False) -> None:
         """JOIN `target` to `from_` explicitly."""
-        from_ = from_ if isinstance(from_, FromClause) else _coerce_from(from_)
-        target = target if isinstance(target, FromClause) else _coerce_from(target)
+        from_ = self._coerce_from_noting_entity(from_)
+        target = self._coerce_from_noting_entity(target)
         if onclause is not None and not isinstance(onclause, ClauseElement):
             onclause = _coerce_onclause(onclause)
         self._setup_joins += ((target, onclause, from_, isouter, full),)
@@ -1709,7 +1750,8 @@ _SELECT_KEYERS = {
     "_suffixes": _key_fixes,
 }
 # instance attributes that don't change the SQL
-_UNKEYED = frozenset(["_execution_options", "_cache_key_memo", "_comparator"])
+# (_entity_notes only serves filter_by(), whose criteria are keyed as WHERE criteria)
+_UNKEYED = frozenset(["_execution_options", "_cache_key_memo", "_comparator", "_entity_notes"])
 
 
 def _text(value: str) -> TextClause:
