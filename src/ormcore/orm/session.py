@@ -42,6 +42,7 @@ from ..sql.selectable import TableClause
 from .base import class_mapper
 from .base import gc_paused
 from .base import object_mapper
+from .base import _state_or_none
 from .base import object_state
 from .base import state_str
 from .bulk_persistence import execute_dml
@@ -1249,8 +1250,24 @@ class Session:
 
     def add_all(self, instances: Iterable[object]) -> None:
         """add() each of `instances`."""
+        # add() inlined for the common case, a transient object no session has seen (its
+        # session_id is None, so it can't be in _new either); the rest go through add()
+        new = self._new
+        hash_key = self.hash_key
+        begun = False
         for instance in instances:
-            self.add(instance)
+            state = _state_or_none(instance)
+            if state is None or state.key is not None or state.session_id is not None:
+                self.add(instance)
+                continue
+            if not begun:
+                self._autobegin_t()
+                begun = True
+            new[state] = instance
+            state.insert_order = len(new)
+            state.session_id = hash_key
+            if state.modified and state._strong_obj is None:
+                state._strong_obj = instance
 
     def _before_attach(self, state: Any, obj: Any) -> bool:
         self._autobegin_t()
