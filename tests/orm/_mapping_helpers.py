@@ -41,7 +41,7 @@ def run_script(lib: str, source: str) -> types.ModuleType:
 
 def dialects(lib: str) -> dict:
     if lib == "sqlalchemy":
-        return {"sqlite": sa_pysqlite.dialect(paramstyle="named"),
+        return {"sqlite": sa_pysqlite.dialect(),
                 "postgresql": sa_psycopg2.dialect()}
     return {"sqlite": oc_pysqlite.dialect(dbapi=sqlite3), "postgresql": oc_psycopg2.dialect()}
 

@@ -36,7 +36,7 @@ def lib(name: str) -> SimpleNamespace:
         return found
     if name == "sa":
         mod, pg, lite = sa, sa_pg, sa_sqlite
-        dialects = {"sqlite": sa_pysqlite.dialect(paramstyle="named"),
+        dialects = {"sqlite": sa_pysqlite.dialect(),
                     "postgresql": sa_psycopg2.dialect()}
     else:
         mod, pg, lite = ormcore, oc_pg, oc_sqlite

@@ -39,7 +39,7 @@ def lib(name: str) -> SimpleNamespace:
     if name == "sa":
         mod, pg, lite = sa, sa_pg, sa_sqlite
         dialects = {"postgresql": sa_psycopg2.dialect(),
-                    "sqlite": sa_pysqlite.dialect(paramstyle="named")}
+                    "sqlite": sa_pysqlite.dialect()}
     else:
         mod, pg, lite = ormcore, oc_pg, oc_sqlite
         dialects = {"postgresql": oc_psycopg2.dialect(),
@@ -353,7 +353,7 @@ def test_sqlite_partial_index_target_is_literal() -> None:
         index_elements=[T.plain.c.id], index_where=T.plain.c.y > 1, set_=dict(x="q"))
     compiled = stmt.compile(dialect=L.dialects["sqlite"])
     assert str(compiled) == (
-        "INSERT INTO plain (id) VALUES (:id) ON CONFLICT (id) WHERE y > 1 DO UPDATE SET x = :param_1"
+        "INSERT INTO plain (id) VALUES (?) ON CONFLICT (id) WHERE y > 1 DO UPDATE SET x = ?"
     )
     assert compiled.params == {"id": 1, "param_1": "q"}
 
@@ -471,5 +471,5 @@ def test_cached_compilation_serves_new_values() -> None:
     first = ormcore.update(t).values(x="a").where(t.c.id == 1)
     second = ormcore.update(t).values(x="b").where(t.c.id == 2)
     compiled = first.compile(dialect=oc_pysqlite.dialect(dbapi=sqlite3))
-    assert compiled.construct_params(None, second._cache_key()[1]) == {"x": "b", "id_1": 2}
-    assert compiled.construct_params({"x": "c"}, second._cache_key()[1]) == {"x": "c", "id_1": 2}
+    assert compiled.construct_params(None, second._cache_key()[1]) == ("b", 2)
+    assert compiled.construct_params({"x": "c"}, second._cache_key()[1]) == ("c", 2)

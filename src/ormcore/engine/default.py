@@ -7,8 +7,6 @@ The engine and the pool talk to the database only through these methods.
 
 from __future__ import annotations
 
-import itertools
-import operator
 import random
 from typing import TYPE_CHECKING
 from typing import Any
@@ -426,8 +424,7 @@ class DefaultExecutionContext:
                           // imv.params_per_row))
         try:
             driver_rows = compiled.construct_params_many(distilled, extracted)
-            flat = _qmark_values(dialect, compiled, imv, driver_rows)
-            if flat is None and not compiled.positional:
+            if not compiled.positional:
                 per_row = imv.per_row
                 for number, row in enumerate(driver_rows):
                     for name in per_row:
@@ -449,10 +446,7 @@ class DefaultExecutionContext:
         result = None
         total = len(driver_rows)
         for start in range(0, total, page):
-            if flat is None:
-                statement, params = imv.batch(driver_rows[start:start + page])
-            else:
-                statement, params = _qmark_batch(imv, flat, start, min(page, total - start))
+            statement, params = imv.batch(driver_rows[start:start + page])
             result = connection._run(compiled, statement, params, False, options, how)
             if returns_rows and result.cursor is not None:
                 cursor = result.cursor
@@ -643,41 +637,6 @@ class _DefaultsContext:
                 row[key] = parameters.get(f"{key}_m{index}")
             return row
         return parameters
-
-
-def _qmark_values(dialect: Any, compiled: Any, imv: Any, driver_rows: list) -> Optional[list]:
-    """The per-row values of every row, row after row, when the batches go to the driver with
-    `?` placeholders although the dialect renders `:name`; else None, and None too when a row
-    lacks a value (the caller's check then names it).
-
-    SQLite finds each named parameter of a statement by a linear scan of its names, so
-    binding a batch by name takes time quadratic in its size: 50,000 rows of 5 columns in
-    batches of 1,000 took 1.7 s by name, 0.05 s by position. Taken only when every bind of
-    the statement differs per row, which leaves no shared value to place."""
-    names = imv.per_row
-    if compiled.positional or not names or not dialect_flag(dialect, "insertmanyvalues_qmark"):
-        return None
-    escaped = compiled.escaped_bind_names
-    if set(names) != {escaped.get(key, key) for key in compiled.bind_order}:
-        return None
-    getter = operator.itemgetter(*names)
-    try:
-        if len(names) == 1:
-            return list(map(getter, driver_rows))
-        return list(itertools.chain.from_iterable(map(getter, driver_rows)))
-    except KeyError:
-        return None
-
-
-def _qmark_batch(imv: Any, flat: list, start: int, rows: int) -> tuple:
-    """(SQL, parameters) inserting `rows` rows from row `start` of `flat` (_qmark_values):
-    the VALUES tuple with `?` placeholders repeated per row, and the rows' values."""
-    row_text = "(" + ", ".join(
-        "?" if isinstance(part, tuple) else part for part in imv.parts
-    ) + ")"
-    width = len(imv.per_row)
-    params = tuple(flat[start * width:(start + rows) * width])
-    return imv.before + ", ".join([row_text] * rows) + imv.after, params
 
 
 def _param_value(info: Any, compiled: Any, name: str, params: Any, extracted: Any) -> Any:

@@ -9,6 +9,7 @@ common case (text() with plain values on a named/pyformat driver) needs to run a
 
 from __future__ import annotations
 
+import operator as _operator
 import re
 from typing import TYPE_CHECKING
 from typing import Any
@@ -786,6 +787,13 @@ class SQLCompiler(SelectCompiler, DMLCompiler, Compiled):
         self._passthrough = not (
             processors or defaults or self.escaped_bind_names or self.positional or self.expanding
         )
+        # a positional driver (sqlite3's qmark) takes a tuple in placeholder order; sqlite3
+        # binds it faster than a dict, whose names it looks up one by one. One C call per
+        # parameter set builds it (names repeat where a bind is used twice, as in text())
+        self._to_tuple = None
+        if self.positional and not self.expanding:
+            self._to_tuple = _tuple_getter(self.positiontup)
+        self._positional_fast = self._to_tuple is not None and not (processors or defaults)
         # the statement's own values merged with the user's are all the driver needs
         self._merged_only = not (
             required or processors or self.escaped_bind_names or self.positional
@@ -807,6 +815,11 @@ class SQLCompiler(SelectCompiler, DMLCompiler, Compiled):
         """
         if self._passthrough:
             return params if params is not None else {}
+        if self._positional_fast:
+            try:
+                return self._to_tuple(params if params is not None else _EMPTY_PARAMS)
+            except KeyError as err:
+                raise self._missing_value_error(err.args[0], [params or {}], None) from None
         merged: dict[str, Any] = {}
         if self._bind_defaults:
             if extracted is not None:
@@ -823,12 +836,7 @@ class SQLCompiler(SelectCompiler, DMLCompiler, Compiled):
             return merged
         for key in self._required:
             if key not in merged:
-                raise exc.StatementError(
-                    f"(ormcore.exc.InvalidRequestError) A value is required for bind parameter {key!r}",
-                    self.string, params, exc.InvalidRequestError(
-                        f"A value is required for bind parameter {key!r}"
-                    ),
-                )
+                raise self._missing_value_error(key, [params or {}], None)
         for key, proc in self._bind_processors.items():
             if key in merged:
                 value = merged[key]
@@ -836,23 +844,47 @@ class SQLCompiler(SelectCompiler, DMLCompiler, Compiled):
                     merged[key] = [proc(v) for v in value]
                 else:
                     merged[key] = proc(value)
+        if self._to_tuple is not None:
+            return self._to_tuple(merged)
         if self.escaped_bind_names:
             for key, name in self.escaped_bind_names.items():
                 if key in merged:
                     merged[name] = merged.pop(key)
-        if self.positional and not self.expanding:
-            return tuple(merged[self.escaped_bind_names.get(k, k)] for k in self.positiontup)
         return merged
 
     def construct_params_many(self, params_list: list, extracted: Optional[list] = None) -> list:
-        """The driver's parameter list for executemany."""
+        """The driver's parameter list for executemany. Every set is checked before any runs:
+        a set lacking a value is reported with its position, as SQLAlchemy does."""
         if self._passthrough:
             return params_list
         if self.expanding:
             raise exc.InvalidRequestError(
                 "'expanding' parameters can't be used with executemany()"
             )
-        return [self.construct_params(p, extracted) for p in params_list]
+        if self._positional_fast:
+            try:
+                return list(map(self._to_tuple, params_list))
+            except KeyError:
+                pass  # find which set lacks which value, below
+        out = []
+        for group, params in enumerate(params_list):
+            try:
+                out.append(self.construct_params(params, extracted))
+            except exc.StatementError as err:
+                key = getattr(err.orig, "_missing_key", None)
+                if key is None:
+                    raise
+                raise self._missing_value_error(key, params_list, group) from None
+        return out
+
+    def _missing_value_error(self, key: str, params_list: list, group: Optional[int]) -> exc.StatementError:
+        where = "" if group is None else f", in parameter group {group}"
+        error = exc.InvalidRequestError(f"A value is required for bind parameter {key!r}{where}")
+        error._missing_key = key  # type: ignore[attr-defined]
+        return exc.StatementError(
+            f"(ormcore.exc.InvalidRequestError) {error}", self.string, params_list, error,
+            ismulti=group is not None,
+        )
 
     def _missing_parameter_error(self, params: Any, orig: BaseException) -> Optional[exc.StatementError]:
         """After the driver refused a passthrough execution: was it a missing parameter?"""
@@ -926,6 +958,19 @@ class SQLCompiler(SelectCompiler, DMLCompiler, Compiled):
         if self.paramstyle == "pyformat":
             return f"%({name})s"
         return f":{name}"
+
+
+_EMPTY_PARAMS: dict = {}
+
+
+def _tuple_getter(keys: list) -> Any:
+    """A function from a parameter dict to the tuple of its values under `keys`."""
+    if len(keys) > 1:
+        return _operator.itemgetter(*keys)
+    if keys:
+        key = keys[0]
+        return lambda params: (params[key],)
+    return lambda params: ()
 
 
 def _tuple_processor(type_: Any, dialect: Any) -> Any:

@@ -64,8 +64,6 @@ _DIALECT_FLAGS = {
         "favor_returning_over_lastrowid": False,
         "delete_extra_from_style": None,
         "returning_include_table": False,
-        # sqlite3 takes ? placeholders whatever the paramstyle (engine/default.py)
-        "insertmanyvalues_qmark": True,
     },
 }
 _DEFAULT_FLAGS = {
@@ -83,7 +81,6 @@ _DEFAULT_FLAGS = {
     "favor_returning_over_lastrowid": False,
     "delete_extra_from_style": ",",
     "returning_include_table": True,
-    "insertmanyvalues_qmark": False,
 }
 
 

@@ -1,6 +1,7 @@
 """The SQLite dialect on the standard library's sqlite3 driver (the embedded default).
 
-Uses sqlite3's named paramstyle, so the dicts users pass reach the driver untouched.
+Uses sqlite3's qmark paramstyle, as SQLAlchemy's pysqlite dialect does: the SQL text is the
+same, and sqlite3 binds a tuple faster than a dict (it looks each name up in turn).
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ class SQLiteDialect_pysqlite(SQLiteDialect):
     """SQLite through sqlite3."""
 
     driver = "pysqlite"
-    default_paramstyle = "named"
+    default_paramstyle = "qmark"
 
     @classmethod
     def import_dbapi(cls) -> Any:
