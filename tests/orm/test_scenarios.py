@@ -669,8 +669,6 @@ def version_counter(sa, orm, exc, engine, rec):
 # -- unit-of-work edge cases -------------------------------------------------------------------
 
 
-@known_bug("persistence.py: deleting an expired object does not load it first (SQLAlchemy "
-           "SELECTs it, so a vanished row raises ObjectDeletedError)")
 @scenario
 def delete_expired_object(sa, orm, exc, engine, rec):
     Base, Item = _items(sa, orm, rec)
@@ -700,8 +698,32 @@ def delete_expired_object(sa, orm, exc, engine, rec):
     session.close()
 
 
-@known_bug("persistence.py/unitofwork.py: no SAWarning 'New instance ... conflicts with "
-           "persistent instance' for a pending object with a persistent object's key")
+@scenario
+def update_expired_object(sa, orm, exc, engine, rec):
+    Base, Item = _items(sa, orm, rec)
+    _fill(orm, engine, Item, "a", "b")
+    statements = _counting(sa, engine)
+    session = orm.Session(engine)
+    a, b = session.get(Item, 1), session.get(Item, 2)
+    session.commit()
+    a.qty = 3
+    rec.loaded("expired, one attribute set", a)
+    n = len(statements)
+    session.flush()
+    rec("statements of the flush", statements[n:])
+    rec.loaded("after the flush", a)
+    session.commit()
+    with engine.begin() as conn:
+        conn.execute(sa.text("DELETE FROM scn_items WHERE id = 2"))
+    b.qty = 4
+    rec.attempt("flush an update of a vanished row", session.flush)
+    rec.state("after the failed flush", b)
+    session.rollback()
+    rec.session("session", session)
+    rec.rows("table", "SELECT id, qty FROM scn_items ORDER BY id")
+    session.close()
+
+
 @scenario
 def conflicting_new_instance(sa, orm, exc, engine, rec):
     Base, Item = _items(sa, orm, rec)
@@ -720,8 +742,30 @@ def conflicting_new_instance(sa, orm, exc, engine, rec):
     session.close()
 
 
-@known_bug("persistence.py/unitofwork.py: no row switch; delete + add of the same primary key "
-           "in one flush INSERTs (IntegrityError) instead of UPDATE")
+@scenario
+def new_instance_with_key_of_vanished_row(sa, orm, exc, engine, rec):
+    Base, Item = _items(sa, orm, rec)
+    _fill(orm, engine, Item, "a", "b")
+    statements = _counting(sa, engine)
+    session = orm.Session(engine)
+    a, b = session.get(Item, 1), session.get(Item, 2)
+    session.commit()
+    with engine.begin() as conn:
+        conn.execute(sa.text("DELETE FROM scn_items WHERE id = 1"))
+    again = Item(id=1, name="again")
+    session.add(again)
+    b.qty = 5
+    n = len(statements)
+    rec.attempt("flush", session.flush)
+    rec("statements", statements[n:])
+    rec.state("after flush", a, again, b)
+    rec.session("after flush", session)
+    session.commit()
+    rec.state("after commit", a, again)
+    rec.rows("table", "SELECT id, name, qty FROM scn_items ORDER BY id")
+    session.close()
+
+
 @scenario
 def row_switch(sa, orm, exc, engine, rec):
     Base, Item = _items(sa, orm, rec)
@@ -742,6 +786,28 @@ def row_switch(sa, orm, exc, engine, rec):
     session.commit()
     rec.rows("table", "SELECT id, name, qty, note FROM scn_items ORDER BY id")
     rec("replacement values", _vals(replacement))
+    session.close()
+
+
+@scenario
+def row_switch_of_fewer_columns(sa, orm, exc, engine, rec):
+    Base, Item = _items(sa, orm, rec)
+    with orm.Session(engine) as s, s.begin():
+        s.add(Item(id=1, name="a", qty=20, note="kept"))
+    session = orm.Session(engine)
+    old = session.get(Item, 1)
+    session.delete(old)
+    replacement = Item(id=1, name="a2")
+    session.add(replacement)
+    rec.attempt("flush", session.flush)
+    rec.loaded("replacement after flush", replacement)
+    rec.rows("table after flush", "SELECT id, name, qty, note FROM scn_items")
+    session.delete(replacement)
+    again = Item(id=1, name="a3", note=None)
+    session.add(again)
+    session.commit()
+    rec("values after commit", _vals(again))
+    rec.rows("table", "SELECT id, name, qty, note FROM scn_items")
     session.close()
 
 
@@ -841,9 +907,6 @@ def python_defaults(sa, orm, exc, engine, rec):
 
 
 
-@known_bug("persistence.py: an INSERT does not RETURN the values of SQL-expression defaults "
-           "(default=func...) and SQL-expression values, nor server defaults beside them; "
-           "SQLAlchemy (eager_defaults='auto') fetches them all when RETURNING is available")
 @scenario
 def sql_expressions_in_inserts(sa, orm, exc, engine, rec):
     class Base(orm.DeclarativeBase):
@@ -1451,9 +1514,6 @@ def column_property_synonym_hybrid(sa, orm, exc, engine, rec):
 
 
 
-@known_bug("persistence.py/unitofwork.py: a flush that UPDATEs a row does not expire the "
-           "object's column_property() SQL expressions (SQLAlchemy expires them, "
-           "expire_on_flush=True)")
 @scenario
 def column_property_expired_by_flush(sa, orm, exc, engine, rec):
     class Base(orm.DeclarativeBase):
@@ -1834,8 +1894,11 @@ SCENARIOS = [
     get_and_populate_existing,
     version_counter,
     delete_expired_object,
+    update_expired_object,
     conflicting_new_instance,
+    new_instance_with_key_of_vanished_row,
     row_switch,
+    row_switch_of_fewer_columns,
     server_defaults_and_sql_expressions,
     python_defaults,
     sql_expressions_in_inserts,

@@ -37,6 +37,11 @@ class Versioned(Base):
     value: orm.Mapped[str] = orm.mapped_column(lib.String(20))
     version: orm.Mapped[int] = orm.mapped_column()
     __mapper_args__ = {"version_id_col": version}
+
+class Tagged(Base):
+    __tablename__ = "uow_tagged"
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    name: orm.Mapped[str] = orm.mapped_column(lib.String(20), unique=True)
 """
 
 
@@ -238,3 +243,87 @@ def test_generated_keys_follow_the_order_objects_were_added(
     assert got == expected
     assert [name for name, _id, _count in got[:-1]] == list("abcdefg")
     assert [id_ for _name, id_, _count in got[:-1]] == sorted(id_ for _n, id_, _c in got[:-1])
+
+
+def _record_statements(lib: Any, engine: Any) -> list:
+    """What the database is sent, comparable between the libraries: each UPDATE with its
+    parameter sets (values only, in a neutral order: the two name their parameters
+    differently), and every other statement by its verb, a run of INSERTs as one (the
+    libraries batch INSERTs differently)."""
+    seen: list = []
+
+    @lib.event.listens_for(engine, "before_cursor_execute")
+    def before(conn: Any, cursor: Any, statement: str, params: Any, context: Any,
+               many: bool) -> None:
+        verb = statement.split()[0].upper()
+        if verb != "UPDATE":
+            if not seen or seen[-1] != verb or verb != "INSERT":
+                seen.append(verb)
+            return
+        columns = sorted(part.split("=")[0].strip()
+                         for part in statement.split(" SET ")[1].split(" WHERE ")[0].split(","))
+        sets = params if many else [params]
+        seen.append((verb, columns, [sorted(map(repr, p.values() if isinstance(p, dict) else p))
+                                     for p in sets]))
+
+    return seen
+
+
+def update_order_scenario(lib_name: str, engine: Any) -> list:
+    """Rows changed in a scrambled order, with runs of the same changed columns, a SQL
+    expression, a row switch, inserts beside updates and a unique value passed on."""
+    import importlib
+
+    lib = importlib.import_module(lib_name)
+    m = run_script(lib_name, MODEL)
+    m.Base.metadata.drop_all(engine)
+    m.Base.metadata.create_all(engine)
+    with lib.orm.Session(engine) as s, s.begin():
+        s.add_all([m.Parent(id=100 + i, name=f"p{i}", count=i) for i in range(1, 13)])
+        s.add(m.Tagged(id=50, name="a"))
+    statements = _record_statements(lib, engine)
+    s = lib.orm.Session(engine)
+    parents = {p.id - 100: p for p in s.scalars(lib.select(m.Parent))}
+    tagged = s.get(m.Tagged, 50)
+    changes = {1: "name", 2: "name", 3: "count", 4: "name", 6: "count", 7: "count",
+               8: "both", 9: "name", 10: "name", 11: "count", 12: "name"}
+    for pk in (7, 2, 11, 4, 9, 1, 12, 3, 10, 8, 6):
+        parent = parents[pk]
+        if changes[pk] in ("name", "both"):
+            parent.name = f"n{pk}"
+        if changes[pk] in ("count", "both"):
+            parent.count = pk * 100
+    parents[5].count = m.Parent.count + 1
+    s.delete(parents[12])
+    s.add(m.Parent(id=112, name="switched"))
+    s.add(m.Parent(name="new"))
+    tagged.name = "b"
+    s.add(m.Tagged(name="a"))  # the UPDATE frees "a" before the INSERT takes it
+    n = len(statements)
+    s.flush()
+    out: list = [statements[n:]]
+    s.commit()
+    with engine.connect() as conn:
+        out.append(conn.execute(lib.text("SELECT * FROM uow_tagged ORDER BY id")).all())
+    out.append(rows(engine, lib)["uow_parent"])
+    s.close()
+    return out
+
+
+def test_update_order_matches_sqlalchemy(backend: str, tmp_path: Any, request: Any) -> None:
+    """UPDATEs in primary key order, consecutive rows with the same changed columns batched
+    (SQLAlchemy's order), each table's UPDATEs before its INSERTs."""
+    import ormcore
+    import sqlalchemy
+
+    sa_eng = make_engine(backend, tmp_path, request, lib=sqlalchemy)
+    oc_eng = make_engine(backend, tmp_path, request, lib=ormcore)
+    try:
+        expected = update_order_scenario("sqlalchemy", sa_eng)
+        got = update_order_scenario("ormcore", oc_eng)
+    finally:
+        sa_eng.dispose()
+        oc_eng.dispose()
+    assert got[0] == expected[0]
+    assert [tuple(r) for r in got[1]] == [tuple(r) for r in expected[1]]
+    assert got[2] == expected[2]

@@ -1,21 +1,24 @@
 """Emit a flush's SQL: batched INSERTs, UPDATEs and DELETEs for the states unitofwork.py planned.
 
-Called only by Session._flush() with a UOWTransaction. Per table, in foreign-key order:
-INSERTs of consecutive rows (in the order the objects were added) with the same parameter keys
-go out as one executemany of `insert(table)`, which the engine turns into multi-row
-`INSERT ... RETURNING` (insertmanyvalues) when keys or server defaults must come back, or a
-plain executemany when every key is given; only consecutive rows are batched, as SQLAlchemy
-does, so that generated keys are assigned in the order the objects were added. UPDATEs are
-grouped by the set of changed columns into executemany with `WHERE pk = :pk` (plus the
-version id when the mapper has one, checked against the rowcount); then DELETEs, children
-first, batched the same way. The statements are built once per (mapper, table, keys) and
-kept, so the engine's compiled cache sees the same few statements however many rows flush.
+Called only by Session._flush() with a UOWTransaction. Per table, in foreign-key order, as
+SQLAlchemy does: first the UPDATEs, in primary key order (row switches first), consecutive
+rows with the same changed columns as one executemany with `WHERE pk = :pk` (plus the version
+id when the mapper has one, checked against the rowcount); then the INSERTs, consecutive rows
+(in the order the objects were added) with the same parameter keys as one executemany of
+`insert(table)`, which the engine turns into multi-row `INSERT ... RETURNING`
+(insertmanyvalues) when keys or server defaults must come back, or a plain executemany when
+every key is given; only consecutive rows are batched, so that generated keys are assigned in
+the order the objects were added. Then DELETEs, children first, batched the same way (an
+expired object is loaded first: its row may be gone). The statements are built once per
+(mapper, table, keys) and kept, so the engine's compiled cache sees the same few statements
+however many rows flush.
 
 Values are written back into the instances' __dict__ without history: generated primary
-keys and server defaults from RETURNING, Python-side defaults the engine evaluated. SQL
-expressions assigned to attributes are rendered into their row's statement (one statement
-per such row) and the attribute is expired, as are server-generated values that could not
-be returned.
+keys and server-generated values from RETURNING (eager_defaults: server defaults and
+SQL-expression defaults, also when assigned a SQL expression), Python-side defaults the
+engine evaluated. SQL expressions assigned to attributes are rendered into their row's
+statement (one statement per such row) and the attribute is expired unless RETURNING brought
+its value back, as are server-generated values that could not be returned.
 
 The per-row loops are the cost of a large flush (50,000 rows: a few microseconds each), so
 they read their columns from a plan made once per mapper and table, and test values of the
@@ -60,14 +63,16 @@ def execute(uow: "UOWTransaction") -> None:
             conn = connections[bind] = session._connection_for_bind(bind)
         return conn
 
+    row_switches = uow.row_switches
     with uow.gc_paused():
         for table in uow.table_order:
+            updates = uow.updates.get(table)
+            switches = row_switches.get(table) if row_switches else None
+            if updates or switches:
+                _save_updates(uow, table, updates or [], switches, connection_for)
             inserts = uow.inserts.get(table)
             if inserts:
                 _save_inserts(uow, table, inserts, connection_for)
-            updates = uow.updates.get(table)
-            if updates:
-                _save_updates(uow, table, updates, connection_for)
         for table in reversed(uow.table_order):
             deletes = uow.deletes.get(table)
             if deletes:
@@ -115,9 +120,12 @@ class _TablePlan:
         self.pk_cols = tuple(mapper.primary_key)
         self.pk_binds = tuple(f"_oc_pk_{i}" for i in range(len(self.pk_cols)))
         self.single_pk = len(self.pk_binds) == 1
+        # what SQLAlchemy's eager_defaults fetch: server defaults and SQL-expression defaults
         self.server_generated = tuple(
             (key, column) for key, column in col_by_key.items()
-            if column.server_default is not None and not column.primary_key
+            if not column.primary_key and (
+                column.server_default is not None
+                or getattr(column.default, "is_clause_element", False))
         )
         self.server_onupdate = tuple(
             key for key, column in col_by_key.items()
@@ -238,8 +246,6 @@ def _insert_batches(uow: "UOWTransaction", table: Any, states: list) -> list:
         params, exprs = _insert_params(plan, values)
         if exprs is not None:
             batches.append((plan, None, exprs, [(state, values, params)]))
-            uow.expire_after.setdefault(state, set()).update(
-                plan.prop_of_colkey[colkey] for colkey in exprs)
             open_keys = None
             continue
         keys = tuple(params)
@@ -333,20 +339,25 @@ def _write_returned(plan: _TablePlan, records: list, returning: tuple, rows: lis
             values[key] = value
 
 
-def _returning_for(plan: _TablePlan, keys: tuple, dialect: Any) -> tuple:
+def _returning_for(plan: _TablePlan, keys: Any, dialect: Any) -> tuple:
     """The columns an INSERT with parameter `keys` must return: missing primary key
-    columns, and server-generated columns when the dialect can return them."""
+    columns, and the server-generated columns not given a value (SQL expressions do not
+    count as given) when the mapper's eager_defaults fetches them and the dialect can."""
     if not getattr(dialect, "insert_returning", False):
         return ()
     returning = [column.key for column in plan.pk_cols if column.key not in keys]
-    eager = plan.mapper.eager_defaults
-    if eager is True or (eager == "auto" and getattr(dialect, "insert_executemany_returning", False)):
-        returning.extend(column.key for _key, column in plan.server_generated
-                         if column.key not in keys)
+    if plan.server_generated and plan.table.implicit_returning:
+        eager = plan.mapper.eager_defaults
+        if eager is True or (
+            eager == "auto" and getattr(dialect, "insert_executemany_returning", False)
+        ):
+            returning.extend(column.key for _key, column in plan.server_generated
+                             if column.key not in keys)
     return tuple(returning)
 
 
-def _expire_unfetched(uow: "UOWTransaction", plan: _TablePlan, records: list, returning: tuple) -> None:
+def _expire_unfetched(uow: "UOWTransaction", plan: _TablePlan, records: list,
+                      returning: tuple) -> None:
     """Server-generated values that did not come back are expired (loaded on next read)."""
     missing = [key for key, column in plan.server_generated
                if column.key not in returning]
@@ -361,20 +372,34 @@ def _expire_unfetched(uow: "UOWTransaction", plan: _TablePlan, records: list, re
 def _insert_one(uow: "UOWTransaction", plan: _TablePlan, conn: Any, state: Any, values: dict,
                 params: dict, exprs: Optional[dict]) -> None:
     """One row by itself: a row with SQL expressions, or where the dialect cannot return
-    keys from a multi-row INSERT. Generated keys come from inserted_primary_key."""
-    stmt = insert(plan.table)
+    keys from a multi-row INSERT. Server-generated values come back by RETURNING where
+    eager_defaults asks for them; generated keys otherwise from inserted_primary_key. The
+    SQL expressions whose values did not come back are expired."""
+    table = plan.table
+    stmt = insert(table)
     if exprs:
         stmt = stmt.values(**exprs)
+    returning = _returning_for(plan, params, conn.dialect)
+    if returning:
+        stmt = stmt.returning(*[table.c[colkey] for colkey in returning])
     result = conn.execute(stmt, params)
     for name, key in _prefetched(plan, result):
         values[key] = _filled_params(result)[0][name]
-    pk_row = result.inserted_primary_key
-    if pk_row is not None:
-        for column, value in zip(plan.table.primary_key, pk_row):
-            key = plan.prop_of_colkey.get(column.key)
-            if key is not None and values.get(key) is None and value is not None:
-                values[key] = value
-    _expire_unfetched(uow, plan, [(state, values, params)], ())
+    record = (state, values, params)
+    if returning:
+        _write_returned(plan, [record], returning, result.all())
+    else:
+        pk_row = result.inserted_primary_key
+        if pk_row is not None:
+            for column, value in zip(table.primary_key, pk_row):
+                key = plan.prop_of_colkey.get(column.key)
+                if key is not None and values.get(key) is None and value is not None:
+                    values[key] = value
+    if exprs:
+        expired = [plan.prop_of_colkey[colkey] for colkey in exprs if colkey not in returning]
+        if expired:
+            uow.expire_after.setdefault(state, set()).update(expired)
+    _expire_unfetched(uow, plan, [record], returning)
 
 
 def _filled_params(result: Any) -> list:
@@ -396,11 +421,13 @@ def _prefetched(plan: _TablePlan, result: Any) -> list:
 # -- UPDATE -------------------------------------------------------------------------------------
 
 
-def _save_updates(uow: "UOWTransaction", table: Any, states: list, connection_for: Any) -> None:
-    groups, singles = _update_groups(uow, table, states)
-    for (plan, keys, with_version), records in groups.items():
+def _save_updates(uow: "UOWTransaction", table: Any, states: list, switches: Optional[list],
+                  connection_for: Any) -> None:
+    for plan, keys, with_version, exprs, records in _update_batches(uow, table, states, switches):
         conn = connection_for(plan.mapper)
         stmt = plan.statement("update", keys, with_version)
+        if exprs is not None:
+            stmt = stmt.values(**exprs)
         params_list = [record[2] for record in records]
         result = conn.execute(stmt, params_list if len(params_list) > 1 else params_list[0])
         prefetch = _prefetched(plan, result)
@@ -411,26 +438,23 @@ def _save_updates(uow: "UOWTransaction", table: Any, states: list, connection_fo
                     values[key] = filled[i][name]
         _check_updated(conn, table, len(records), result.rowcount, with_version)
 
-    for plan, state, values, params, exprs, with_version in singles:
-        conn = connection_for(plan.mapper)
-        stmt = plan.statement("update", tuple(k for k in params if k.startswith("_oc_")),
-                              with_version).values(**exprs)
-        result = conn.execute(stmt, params)
-        for name, key in _prefetched(plan, result):
-            values[key] = _filled_params(result)[0][name]
-        _check_updated(conn, table, 1, result.rowcount, with_version)
 
-
-def _update_groups(uow: "UOWTransaction", table: Any, states: list) -> tuple:
-    """The changed rows of `states` as ({(plan, keys, with_version): records}, singles):
-    rows with the same parameter keys share one executemany; a row with SQL expressions is
-    a single of its own. Records are (state, instance dict, params)."""
-    groups: dict = {}
-    singles: list = []
+def _update_batches(uow: "UOWTransaction", table: Any, states: list,
+                    switches: Optional[list]) -> list:
+    """The changed rows of `switches` (row switches: (pending state, mapper, deleted state))
+    and then `states`, in that order, as batches (plan, keys, with_version, exprs, records):
+    consecutive rows with the same parameter keys make one executemany, as SQLAlchemy
+    batches them; a row with SQL expressions (exprs) is a batch by itself. Records are
+    (state, instance dict, params)."""
+    switched: Optional[dict] = None
+    if switches:
+        switched = {state: existing for state, _mapper, existing in switches}
+        states = [(state, mapper) for state, mapper, _existing in switches] + states
+    batches: list = []
     plan: Any = None
     plan_mapper = None
-    # the keys and records of the group the last row joined: consecutive rows usually
-    # change the same columns, and comparing key tuples is cheaper than hashing them
+    # the keys and records of the batch the last row joined: consecutive rows usually change
+    # the same columns, and comparing key tuples is cheaper than hashing them
     open_keys: Optional[tuple] = None
     records: list = []
     for state, mapper in states:
@@ -446,32 +470,51 @@ def _update_groups(uow: "UOWTransaction", table: Any, states: list) -> tuple:
             continue
         values = obj.__dict__
         params, exprs = _update_params(plan, values, committed)
-        if not params and not exprs:
-            continue
-        if plan.single_pk:
-            params["_oc_pk_0"] = state._key_pk  # the key's only value, without the key tuple
-        else:
-            for name, value in zip(plan.pk_binds, state.key[1]):
+        if switched is not None and state in switched:
+            # a pending object UPDATEs the row of the deleted one: its key locates the row,
+            # and its version is the deleted object's
+            existing = switched[state]
+            for column in plan.pk_cols:
+                params.pop(column.key, None)
+            if not params and not exprs:
+                continue
+            for name, value in zip(plan.pk_binds, existing.key[1]):
                 params[name] = value
+            committed = existing._committed_state or {}
+            values_for_version = existing.dict
+        else:
+            if not params and not exprs:
+                continue
+            if state._expired_attributes:
+                _load_if_expired(plan, state, obj)
+            if plan.single_pk:
+                params["_oc_pk_0"] = state._key_pk  # the key's only value, no key tuple
+            else:
+                for name, value in zip(plan.pk_binds, state.key[1]):
+                    params[name] = value
+            values_for_version = values
         with_version = plan.version_key is not None
         if with_version:
-            _bump_version(plan, values, committed, params)
+            version_key = plan.version_key
+            old_version = committed.get(version_key,
+                                        values_for_version.get(version_key, NO_VALUE))
+            _bump_version(plan, values, old_version, params)
         if plan.server_onupdate:
             uow.expire_after.setdefault(state, set()).update(plan.server_onupdate)
         if exprs is not None:
-            singles.append((plan, state, values, params, exprs, with_version))
+            keys = tuple(k for k in params if k.startswith("_oc_"))
+            batches.append((plan, keys, with_version, exprs, [(state, values, params)]))
             uow.expire_after.setdefault(state, set()).update(
                 plan.prop_of_colkey[colkey] for colkey in exprs)
+            open_keys = None
             continue
         keys = tuple(params)
         if keys != open_keys:
-            group_key = (plan, keys, with_version)
-            records = groups.get(group_key)
-            if records is None:
-                records = groups[group_key] = []
+            records = []
+            batches.append((plan, keys, with_version, None, records))
             open_keys = keys
         records.append((state, values, params))
-    return groups, singles
+    return batches
 
 
 def _update_params(plan: _TablePlan, values: dict, committed: dict) -> tuple:
@@ -502,11 +545,9 @@ def _update_params(plan: _TablePlan, values: dict, committed: dict) -> tuple:
     return params, exprs
 
 
-def _bump_version(plan: _TablePlan, values: dict, committed: dict, params: dict) -> None:
+def _bump_version(plan: _TablePlan, values: dict, old_version: Any, params: dict) -> None:
     """The version id check of a versioned row (its old value as `_oc_version`) and its next
     version, unless the row sets the version column itself or versions are not generated."""
-    version_key = plan.version_key
-    old_version = committed.get(version_key, values.get(version_key, NO_VALUE))
     if old_version is NO_VALUE:
         old_version = None
     params["_oc_version"] = old_version
@@ -514,7 +555,7 @@ def _bump_version(plan: _TablePlan, values: dict, committed: dict, params: dict)
     if plan.version_col.key not in params and generator is not False:
         version = generator(old_version)
         params[plan.version_col.key] = version
-        values[version_key] = version
+        values[plan.version_key] = version
 
 
 def _check_updated(conn: Any, table: Any, expected: int, rowcount: int, with_version: bool) -> None:
@@ -533,6 +574,20 @@ def _check_updated(conn: Any, table: Any, expected: int, rowcount: int, with_ver
         )
 
 
+def _load_if_expired(plan: _TablePlan, state: Any, obj: Any) -> None:
+    """As SQLAlchemy reads the key (and version) of a row to UPDATE or DELETE through its
+    attributes: an expired one is loaded first (a SELECT of the row), and a row gone
+    meanwhile raises ObjectDeletedError."""
+    expired = state._expired_attributes
+    keys = [prop.key for prop in plan.mapper._pk_props if prop is not None]
+    if plan.version_key is not None:
+        keys.append(plan.version_key)
+    for key in keys:
+        if key in expired and key not in obj.__dict__:
+            getattr(obj, key)
+            return
+
+
 def _equal(a: Any, b: Any) -> bool:
     try:
         return bool(a == b)
@@ -547,10 +602,12 @@ def _emit_deletes(table: Any, states: list, connection_for: Any) -> None:
     groups: dict = {}
     for state, mapper in states:
         plan = _plan_for(mapper, table)
+        obj = state()
+        if obj is not None and state._expired_attributes:
+            _load_if_expired(plan, state, obj)
         params = dict(zip(plan.pk_binds, state.key[1]))
         with_version = False
         if plan.version_key is not None:
-            obj = state()
             values = obj.__dict__ if obj is not None else {}
             committed = state._committed_state or {}
             version = committed.get(plan.version_key, values.get(plan.version_key, NO_VALUE))

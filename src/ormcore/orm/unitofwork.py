@@ -7,12 +7,19 @@ objects. Tables are ordered by their foreign keys with graphlib.TopologicalSorte
 rows are inserted before their children and deleted after them; rows of one table are then
 emitted in batches (persistence.py). Relationships and cascades add edges to the same sort
 later: the unit of ordering is the table a mapper persists to.
+
+As SQLAlchemy does, the rows to UPDATE are sorted by primary key, and a pending object whose
+primary key is that of an object in the identity map is checked against it: against one
+deleted in this flush it becomes a "row switch" (an UPDATE of that row instead of a DELETE
+and an INSERT); against any other it is warned about (its INSERT then fails on the key).
 """
 
 from __future__ import annotations
 
 import graphlib
 import operator
+import warnings
+import weakref
 from typing import TYPE_CHECKING
 from typing import Any
 from typing import Iterable
@@ -32,13 +39,15 @@ class UOWTransaction:
     """One flush: the states to save and delete, grouped per table, and what happened to them.
 
     `inserts`, `updates` and `deletes` map a table to its (state, mapper) pairs (inserts in
-    the order they were added); `table_order` is the foreign-key order of every table
-    involved. After persistence.py has run, `finalize()` moves the states to their new
-    lifecycle state in the Session. A flush of many rows runs both with the cyclic GC paused
-    (`gc_paused`)."""
+    the order they were added, updates by primary key); `row_switches` maps a table to its
+    (pending state, mapper, deleted state it replaces) triples, UPDATEd before `updates`;
+    `table_order` is the foreign-key order of every table involved. After persistence.py
+    has run, `finalize()` moves the states to their new lifecycle state in the Session. A
+    flush of many rows runs both with the cyclic GC paused (`gc_paused`)."""
 
     __slots__ = (
-        "session", "inserts", "updates", "deletes", "table_order", "expire_after", "_located",
+        "session", "inserts", "updates", "deletes", "row_switches", "table_order",
+        "expire_after", "_located",
     )
 
     def __init__(self, session: "Session", objects: Optional[Iterable[Any]] = None) -> None:
@@ -47,6 +56,7 @@ class UOWTransaction:
         self.inserts: dict = {}
         self.updates: dict = {}
         self.deletes: dict = {}
+        self.row_switches: dict = {}
         self.table_order: list = []
         # filled by persistence.py: state -> attribute names to expire once committed
         self.expire_after: dict = {}
@@ -55,7 +65,7 @@ class UOWTransaction:
 
     @property
     def has_work(self) -> bool:
-        return bool(self.inserts or self.updates or self.deletes)
+        return bool(self.inserts or self.updates or self.deletes or self.row_switches)
 
     def gc_paused(self) -> Any:
         """The cyclic GC paused while a large flush runs (orm/base.py gc_paused): its rows'
@@ -92,7 +102,8 @@ class UOWTransaction:
         session = self.session
         deleted = session._deleted
         new = session._new
-        modified = session.identity_map._modified
+        identity_map = session.identity_map
+        modified = identity_map._modified
         only: Optional[set] = None
         if objects is not None:
             from .base import object_state
@@ -109,6 +120,10 @@ class UOWTransaction:
             if planned is None:
                 planned = inserts[table] = []
             planned.append((state, mapper))
+        # a pending key can only clash with a state in the identity map: none, no probes
+        switched_out: set = set()
+        if inserts and identity_map:
+            switched_out = self._find_clashes(only)
         updates = self.updates
         for state in list(modified):
             if state in deleted or (only is not None and state not in only):
@@ -120,15 +135,82 @@ class UOWTransaction:
             if planned is None:
                 planned = updates[table] = []
             planned.append((state, mapper))
+        for table, planned in updates.items():
+            if len(planned) > 1:
+                _sort_by_key(planned)
         deletes = self.deletes
         for state in deleted:
-            if only is not None and state not in only:
+            if (only is not None and state not in only) or state in switched_out:
                 continue
             if state.key is None:
                 raise sa_exc.InvalidRequestError(f"Instance '{state_str(state)}' is not persisted")
             mapper, table = self._locate(state)
             deletes.setdefault(table, []).append((state, mapper))
-        self.table_order = _sort_tables(set(inserts) | set(updates) | set(deletes))
+        self.table_order = _sort_tables(
+            set(inserts) | set(updates) | set(deletes) | set(self.row_switches))
+
+    def _find_clashes(self, only: Optional[set]) -> set:
+        """Pending states whose primary key is already in the identity map. Against a state
+        deleted in this flush the pending one takes over its row (moved from `inserts` to
+        `row_switches`); against a persistent one SQLAlchemy's warning (the INSERT fails
+        later). Returns the deleted states taken over, whose DELETE is not emitted."""
+        identity_map = self.session.identity_map
+        deleted = self.session._deleted
+        switched_out: set = set()
+        for table, planned in list(self.inserts.items()):
+            switched = []
+            seen = None
+            for state, mapper in planned:
+                if mapper is not seen:
+                    seen = mapper
+                    pk_keys, single = _pk_keys(mapper)
+                obj = state()
+                if obj is None:
+                    continue
+                if single is not None:
+                    # most new objects leave their key to the database: no probe at all
+                    pk = obj.__dict__.get(single)
+                    if pk is None:
+                        continue
+                    pk = (pk,)
+                else:
+                    pk = tuple(obj.__dict__.get(key) if key is not None else None
+                               for key in pk_keys)
+                    if None in pk:
+                        continue
+                existing = identity_map.fast_get_state(
+                    (mapper._identity_class, pk, state.identity_token))
+                if existing is None or existing is state or existing() is None or \
+                        self._already_gone(existing):
+                    continue
+                if existing in deleted and (only is None or existing in only):
+                    switched_out.add(existing)
+                    switched.append((state, mapper, existing))
+                else:
+                    warnings.warn(
+                        f"New instance {state_str(state)} with identity key {existing.key} "
+                        f"conflicts with persistent instance {state_str(existing)}",
+                        sa_exc.SAWarning, stacklevel=5,
+                    )
+            if switched:
+                self.row_switches[table] = switched
+                moved = {state for state, _mapper, _existing in switched}
+                planned[:] = [pair for pair in planned if pair[0] not in moved]
+                if not planned:
+                    del self.inserts[table]
+        return switched_out
+
+    def _already_gone(self, state: Any) -> bool:
+        """An expired state whose row another transaction deleted (found by loading it, as
+        SQLAlchemy does): it leaves the session as deleted, and does not clash."""
+        if not state.expired:
+            return False
+        try:
+            state._load_expired_keys(set(state._expired_attributes or ()))
+        except exc.ObjectDeletedError:
+            self.session._remove_newly_deleted([state])
+            return True
+        return False
 
     # -- after the SQL ----------------------------------------------------------------------
 
@@ -141,6 +223,14 @@ class UOWTransaction:
 
     def _finalize(self) -> None:
         inserted = [self.inserts[table] for table in self.table_order if table in self.inserts]
+        if self.row_switches:
+            for table in self.table_order:
+                switches = self.row_switches.get(table)
+                if switches:
+                    # the deleted states first: their key passes to the pending ones
+                    self._finalize_deleted([(existing, mapper)
+                                            for _state, mapper, existing in switches])
+                    inserted.append([(state, mapper) for state, mapper, _existing in switches])
         for states in inserted:
             self._finalize_inserted(states)
         new = self.session._new
@@ -151,7 +241,8 @@ class UOWTransaction:
             states = self.updates.get(table)
             if states:
                 self._finalize_updated(states)
-        self._finalize_deleted()
+        for states in self.deletes.values():
+            self._finalize_deleted(states)
 
     def _finalize_inserted(self, states: list) -> None:
         session = self.session
@@ -165,6 +256,7 @@ class UOWTransaction:
                 seen = mapper
                 key_class = mapper._identity_class
                 pk_keys, single = _pk_keys(mapper)
+                readonly = _readonly_props(mapper)
             obj = state()
             if obj is None:
                 continue
@@ -178,6 +270,8 @@ class UOWTransaction:
                 pk = tuple(values.get(key) if key is not None else None for key in pk_keys)
                 if all(v is None for v in pk) or (None in pk and not mapper.allow_partial_pks):
                     raise _null_identity(state)
+            if readonly:
+                _expire_readonly(state, values, readonly)
             state.key = (key_class, pk, None)
             replace(state)
             state._commit_all()
@@ -198,10 +292,13 @@ class UOWTransaction:
             if mapper is not seen:
                 seen = mapper
                 pk_keys, single = _pk_keys(mapper)
+                readonly = _readonly_props(mapper)
             obj = state()
             if obj is None:
                 continue
             values = obj.__dict__
+            if readonly:
+                _expire_readonly(state, values, readonly)
             if single is not None:
                 # a one-column key compared with the state's key value, no key tuples built
                 if single in values:
@@ -240,18 +337,17 @@ class UOWTransaction:
         state.key = new_key
         identity_map.replace(state)
 
-    def _finalize_deleted(self) -> None:
+    def _finalize_deleted(self, states: list) -> None:
         session = self.session
         identity_map = session.identity_map
         transaction = session._transaction
         deleted = session._deleted
-        for states in self.deletes.values():
-            for state, _mapper in states:
-                if transaction is not None:
-                    transaction._deleted[state] = True
-                identity_map.discard(state)
-                deleted.pop(state, None)
-                state._deleted = True
+        for state, _mapper in states:
+            if transaction is not None:
+                transaction._deleted[state] = True
+            identity_map.discard(state)
+            deleted.pop(state, None)
+            state._deleted = True
 
 
 def _pk_keys(mapper: Any) -> tuple:
@@ -269,6 +365,67 @@ def _null_identity(state: Any) -> exc.FlushError:
         "to expect these generated values.  Ensure also that this flush() is not "
         "occurring at an inappropriate time, such as within a load() event."
     )
+
+
+# mapper -> (number of its properties, what _readonly_props found then)
+_readonly_cache: "weakref.WeakKeyDictionary[Any, tuple]" = weakref.WeakKeyDictionary()
+
+
+def _readonly_props(mapper: Any) -> tuple:
+    """(key, deferred, expire_on_flush) of each column_property() of a SQL expression (no
+    column of the mapper's tables): a flush writes no value for it, so the value may be
+    stale once its row is written."""
+    nprops = len(mapper._props)
+    cached = _readonly_cache.get(mapper)
+    if cached is not None and cached[0] == nprops:
+        return cached[1]
+    tables = set(mapper.tables)
+    pk_props = set(mapper._pk_props)
+    found = tuple(
+        (key, prop.deferred, prop.expire_on_flush)
+        for key, prop in mapper._props.items()
+        if prop._is_column_property and prop not in pk_props
+        and not any(getattr(column, "table", None) in tables for column in prop.columns)
+    )
+    _readonly_cache[mapper] = (nprops, found)
+    return found
+
+
+def _expire_readonly(state: Any, values: dict, readonly: tuple) -> None:
+    """After its row was written, as SQLAlchemy does: the unchanged SQL-expression attributes
+    are expired (loaded, or not deferred, with expire_on_flush), or marked to load on next
+    access (not loaded and not deferred, without expire_on_flush)."""
+    committed = state._committed_state or ()
+    names = [key for key, deferred, on_flush in readonly if key not in committed and (
+        (on_flush and (not deferred or key in values))
+        or (not on_flush and not deferred and key not in values))]
+    if names:
+        state._expire(names)
+
+
+def _sort_by_key(planned: list) -> None:
+    """(state, mapper) pairs of persistent states in primary key order, as SQLAlchemy emits
+    their UPDATEs (a type's sort_key_function orders its values)."""
+    mapper = planned[0][1]
+    key_fns = [getattr(column.type, "sort_key_function", None) for column in mapper.primary_key]
+    if any(fn is not None for fn in key_fns):
+        def sort_key(pair: tuple) -> tuple:
+            return tuple(fn(value) if fn is not None else value
+                         for fn, value in zip(key_fns, pair[0].key[1]))
+    else:
+        sort_key = _state_pk
+    try:
+        planned.sort(key=sort_key)
+    except TypeError as err:
+        raise sa_exc.InvalidRequestError(
+            "Could not sort objects by primary key; primary key values must be sortable in "
+            f"Python (was: {err})"
+        ) from err
+
+
+def _state_pk(pair: tuple) -> Any:
+    # the key's value (the tuple of a composite key): orders as the key tuples do
+    return pair[0]._key_pk
 
 
 # Session._save_impl numbers every state it makes pending, and only it fills session._new
