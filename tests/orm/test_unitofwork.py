@@ -257,7 +257,7 @@ def _record_statements(lib: Any, engine: Any) -> list:
                many: bool) -> None:
         verb = statement.split()[0].upper()
         if verb != "UPDATE":
-            if not seen or seen[-1] != verb or verb != "INSERT":
+            if verb != "INSERT" or seen[-1:] != ["INSERT"]:
                 seen.append(verb)
             return
         columns = sorted(part.split("=")[0].strip()
