@@ -179,7 +179,37 @@ class History(collections.namedtuple("History", ["added", "unchanged", "deleted"
         return list(self.added or ()) + list(self.unchanged or ())
 
 
+cdef extern from *:
+    """
+    /* A History (a tuple subclass) of three items, without calling the namedtuple's
+       Python-level __new__ (a frame and an argument tuple per call: most of what
+       get_history cost). */
+    static PyObject *ormcore_hi_new(PyTypeObject *tp, PyObject *added, PyObject *unchanged,
+                                    PyObject *deleted) {
+        PyObject *history = tp->tp_alloc(tp, 3);
+        if (history == NULL) return NULL;
+        Py_INCREF(added);
+        PyTuple_SET_ITEM(history, 0, added);
+        Py_INCREF(unchanged);
+        PyTuple_SET_ITEM(history, 1, unchanged);
+        Py_INCREF(deleted);
+        PyTuple_SET_ITEM(history, 2, deleted);
+        return history;
+    }
+    """
+    object ormcore_hi_new(PyTypeObject* tp, object added, object unchanged, object deleted)
+
+
 cdef object _HI_UNRECORDED = object()  # get_history: no committed value for the key
+cdef PyTypeObject* _HI_HISTORY = <PyTypeObject*>History
+cdef object _HI_EMPTY = History((), (), ())  # immutable: one for every empty history
+
+
+cdef inline object _hi_list1(object value):
+    cdef list one = PyList_New(1)
+    Py_INCREF(value)
+    PyList_SET_ITEM(one, 0, value)
+    return one
 
 
 def get_history(InstanceState state, key):
@@ -190,14 +220,14 @@ def get_history(InstanceState state, key):
                 else _ex_committed_get(state._extra, key, _HI_UNRECORDED))
     if original is _HI_UNRECORDED:
         if current is _NO_VALUE:
-            return History((), (), ())
-        return History((), [current], ())
+            return _HI_EMPTY
+        return ormcore_hi_new(_HI_HISTORY, (), _hi_list1(current), ())
     if current is not _NO_VALUE and (current is original or _hi_equal(current, original)):
-        return History((), [current], ())
-    deleted = () if original is _NO_VALUE else [original]
+        return ormcore_hi_new(_HI_HISTORY, (), _hi_list1(current), ())
+    deleted = () if original is _NO_VALUE else _hi_list1(original)
     if current is _NO_VALUE:
-        return History((), (), deleted)
-    return History([current], (), deleted)
+        return ormcore_hi_new(_HI_HISTORY, (), (), deleted)
+    return ormcore_hi_new(_HI_HISTORY, _hi_list1(current), (), deleted)
 
 
 cdef bint _hi_equal(object a, object b):

@@ -112,7 +112,7 @@ cdef class RowLoader:
             self._attr_index[i] = self.attr_positions[i][1]
         self._names = tuple([name for name, _ in self.attr_positions])
         self._common = _co_new(class_, manager, self.identity_class, identity_token,
-                               session_id, identity_map)
+                               identity_map)
         self._table = identity_map._table_for_c(self.identity_class, identity_token, True)
 
     def load(self, rows):
@@ -175,6 +175,8 @@ cdef class RowLoader:
         state = <InstanceState>(<PyTypeObject*>self.state_class).tp_new(
             <type>self.state_class, <PyObject*>args, NULL)
         state._key_pk = pk
+        if self.session_id is not None:
+            _st_set_session(state, self.session_id)
         _st_generic_setattr(obj, STATE_KEY, <PyObject*>state)
         for i in range(self._n_attrs):
             value = _hy_item(row, self._attr_index[i])

@@ -52,7 +52,7 @@ cdef class _StateTable:
     """pk value -> state, for one (class, identity token) of one IdentityMap.
 
     The collector may still empty _entries (a list in a garbage cycle), so probes treat a
-    position past its end as an empty slot."""
+    position past its end as an empty slot, and one holding None as a removed one."""
 
     cdef list _entries    # the states in insertion order; None where one was removed
     cdef int32_t* _index  # per hash slot: a position in _entries, _TB_EMPTY or _TB_DUMMY
@@ -112,6 +112,11 @@ cdef Py_ssize_t _tb_find(_StateTable table, object pk, Py_hash_t h,
             elif ix >= PyList_GET_SIZE(table._entries):
                 slot_out[0] = i if free < 0 else free
                 return -1
+            elif PyList_GET_ITEM(table._entries, ix) is <PyObject*>None:
+                # only after the collector emptied _entries and it filled again: a stale
+                # position, as good as a removed one
+                if free < 0:
+                    free = i
             else:
                 state = <InstanceState>PyList_GET_ITEM(table._entries, ix)
                 if _st_hash(state) == h:
@@ -166,21 +171,24 @@ cdef int _tb_resize(_StateTable table) except -1:
     # held; holes left by removals are squeezed out (so a table that lost most of its
     # states shrinks).
     cdef Py_ssize_t size = _TB_MIN_SIZE
-    cdef Py_ssize_t want = (table._used + 1) * 3
+    cdef Py_ssize_t want
     cdef int log2 = 3
-    cdef list entries = []
+    cdef list entries = []  # may run the collector, and weakref callbacks may change the table
     cdef Py_ssize_t ix
+    for state in table._entries:
+        if state is not None:
+            entries.append(state)
+    # sized for the states gathered (not for _used as it was before the list above existed)
+    want = (PyList_GET_SIZE(entries) + 1) * 3
     while size <= want:
         size <<= 1
         log2 += 1
         if log2 > _TB_MAX_LOG2:
             raise MemoryError("an identity map holds at most ~700 million instances of one "
                               "class (its table's positions are 32-bit)")
-    for state in table._entries:
-        if state is not None:
-            entries.append(state)
     _tb_allocate(table, size)
     table._entries = entries
+    table._used = PyList_GET_SIZE(entries)
     for ix in range(PyList_GET_SIZE(entries)):
         table._index[_tb_free_slot(table, _st_hash(<InstanceState>PyList_GET_ITEM(entries, ix)))] = <int32_t>ix
     table._version += 1

@@ -9,27 +9,35 @@
 # - Layout: where the twin has sixteen slots, a state has four fields, 112 bytes with the
 #   weakref and GC headers (it was 208; every loaded row has one):
 #     _common      a _StateCommon: class_, manager, the key's class and identity_token,
-#                  session_id, identity_map. Every state one RowLoader makes shares the
+#                  identity_map. Every state one RowLoader makes shares the
 #                  loader's; a state whose value changes (attach, detach, eviction, a new
 #                  key) moves to another common, made once per transition and remembered
 #                  by the one it came from (_co_with), so detaching 200k states makes one.
 #     _key_pk      the primary-key value (the tuple for a composite key)
 #     _extra       None, or a _StateExtra made on first need: the modified / deleted /
-#                  was_deleted flags, the committed values, the expired attributes,
+#                  expired flags, the committed values, the expired attributes,
 #                  callables, load_options, insert_order. Dropped again when a commit
 #                  leaves it empty (_st_trim_extra).
-#     _strong_obj  the instance, held strongly while modified in a session or a map
-#   and the weakref's own `hash` field, unused by a state (its __hash__ is its identity),
+#     _session     session_id, exposed as a plain member descriptor (T_OBJECT_EX, as a
+#                  __slots__ entry) so that CPython's specialized LOAD_ATTR / STORE_ATTR
+#                  reach it directly: the Session sets it one state at a time, and a
+#                  property (a getset descriptor) is never specialized (~60 ns per write
+#                  through a common against ~3 for a slot). NULL after `del`.
+#   The instance held strongly while modified in a session or a map (_strong_obj) lives in
+#   the _StateExtra, which a modified state has anyway; the state's tp_traverse reports
+#   it (_st_traverse), so the extra stays untracked by the collector.
+#   The weakref's own `hash` field, unused by a state (its __hash__ is its identity),
 #   holds the hash of _key_pk under which an identity map's table filed it (identity.pyx).
 #   No cdef methods: a vtable pointer would cost every state 8 bytes, so the hot
 #   operations are module functions taking the state.
 # - _StateExtra keeps the first two committed values in fields (key1/value1, key2/value2)
 #   and makes its dict only for a third attribute or a reader of _committed_state: the
 #   first write to a loaded instance allocates one object, not a dict and its keys. It is
-#   not tracked by the cyclic GC while it holds only atoms (CPython's own rule for dicts):
-#   tracked objects that survive push the collector into full collections, and a loop of
-#   200k first writes would otherwise pay one over every loaded object. Its size, 112
-#   bytes with the GC header, is the state's own: with one pair (96 bytes) the writes of
+#   not tracked by the cyclic GC while it holds only atoms (CPython's own rule for dicts;
+#   the strongly held instance is the state's to report, see above): tracked objects that
+#   survive push the collector into full collections, and a loop of 200k first writes
+#   would otherwise pay one over every loaded object. Its size is 128 bytes with the GC
+#   header (112 before it held the instance): with one pair (96 bytes) the writes of
 #   benchmarks/orm_core.py took ~215 ns each against ~135 with two (or with 128 bytes),
 #   for the same instructions: each write allocates one extra, and there pymalloc handed
 #   out the 112-byte ones consecutively (by address) and the 96-byte ones scattered, 96
@@ -91,6 +99,40 @@ cdef extern from *:
     }
     /* CPython's rule for what an untracked container may hold (_PyObject_GC_MAY_BE_TRACKED):
        objects that are no GC containers, and tuples the collector has untracked. */
+    #include "structmember.h"
+    /* *field = value (a new reference; value may be NULL), releasing the old one last. */
+    static void ormcore_st_store(PyObject **field, PyObject *value) {
+        PyObject *old = *field;
+        Py_XINCREF(value);
+        *field = value;
+        Py_XDECREF(old);
+    }
+    /* One member descriptor, a __slots__ entry's kind: an object field at `offset`. */
+    static PyMemberDef ormcore_st_members[] = {
+        {"session_id", T_OBJECT_EX, 0, 0, NULL},
+        {NULL}
+    };
+    static int ormcore_st_add_session_member(PyTypeObject *tp, Py_ssize_t offset) {
+        PyObject *descr;
+        int failed;
+        ormcore_st_members[0].offset = offset;
+        descr = PyDescr_NewMember(tp, &ormcore_st_members[0]);
+        if (descr == NULL) return -1;
+        failed = PyDict_SetItemString(tp->tp_dict, "session_id", descr);
+        Py_DECREF(descr);
+        PyType_Modified(tp);
+        return failed;
+    }
+    /* Install `traverse` as tp's, returning the one it replaces. */
+    static void *ormcore_st_swap_traverse(PyTypeObject *tp, void *traverse) {
+        void *base = (void *)tp->tp_traverse;
+        tp->tp_traverse = (traverseproc)traverse;
+        return base;
+    }
+    /* Two different strings, both interned, are unequal (attribute names are interned). */
+    static int ormcore_st_both_interned(PyObject *a, PyObject *b) {
+        return PyUnicode_CHECK_INTERNED(a) && PyUnicode_CHECK_INTERNED(b);
+    }
     static int ormcore_st_may_cycle(PyObject *value) {
         PyTypeObject *tp = Py_TYPE(value);
         if (!PyType_IS_GC(tp) || (tp->tp_is_gc != NULL && !tp->tp_is_gc(value))) return 0;
@@ -98,12 +140,16 @@ cdef extern from *:
     }
     """
     object ormcore_st_propagate()
+    void ormcore_st_store(PyObject** field, PyObject* value)
+    int ormcore_st_add_session_member(PyTypeObject* tp, Py_ssize_t offset) except -1
+    void* ormcore_st_swap_traverse(PyTypeObject* tp, void* traverse)
     object ormcore_st_steal(PyObject* obj)
     bint ormcore_st_generic_getattro(PyTypeObject* tp)
     void* ormcore_st_descr_get(PyTypeObject* tp)
     unsigned int ormcore_st_version_tag(PyTypeObject* tp)
     void ormcore_st_set_alloc_untracked(PyTypeObject* tp)
     bint ormcore_st_may_cycle(object value)
+    bint ormcore_st_both_interned(PyObject* a, PyObject* b)
 
 
 cdef str STATE_KEY = "_sa_instance_state"
@@ -209,8 +255,7 @@ cdef enum:
     _CO_MANAGER = 1
     _CO_KEY_CLASS = 2
     _CO_TOKEN = 3
-    _CO_SESSION = 4
-    _CO_MAP = 5
+    _CO_MAP = 4
 
 
 @cython.final
@@ -228,7 +273,6 @@ cdef class _StateCommon:
     cdef readonly object manager
     cdef readonly object key_class
     cdef readonly object identity_token
-    cdef readonly object session_id
     cdef readonly IdentityMap identity_map
     cdef int _next_field
     cdef object _next
@@ -244,19 +288,16 @@ cdef object _co_get(_StateCommon common, int field):
         return common.key_class
     if field == _CO_TOKEN:
         return common.identity_token
-    if field == _CO_SESSION:
-        return common.session_id
     return common.identity_map
 
 
 cdef _StateCommon _co_new(object class_, object manager, object key_class,
-                          object identity_token, object session_id, IdentityMap identity_map):
+                          object identity_token, IdentityMap identity_map):
     cdef _StateCommon common = _StateCommon.__new__(_StateCommon)
     common.class_ = class_
     common.manager = manager
     common.key_class = key_class
     common.identity_token = identity_token
-    common.session_id = session_id
     common.identity_map = identity_map
     return common
 
@@ -271,7 +312,7 @@ cdef _StateCommon _co_with(_StateCommon common, int field, object value):
         if memo is not None and _co_get(<_StateCommon>memo, field) is value:
             return <_StateCommon>memo
     derived = _co_new(common.class_, common.manager, common.key_class, common.identity_token,
-                      common.session_id, common.identity_map)
+                      common.identity_map)
     if field == _CO_CLASS:
         derived.class_ = value
     elif field == _CO_MANAGER:
@@ -280,8 +321,6 @@ cdef _StateCommon _co_with(_StateCommon common, int field, object value):
         derived.key_class = value
     elif field == _CO_TOKEN:
         derived.identity_token = value
-    elif field == _CO_SESSION:
-        derived.session_id = value
     else:
         derived.identity_map = value  # typed field: None or an IdentityMap, else TypeError
     common._next_field = field
@@ -311,7 +350,7 @@ cdef _StateCommon _st_root_common(object cls, object manager):
     cdef _StateCommon common = <_StateCommon>_ST_ROOTS[slot]
     if common is not None and common.class_ is cls and common.manager is manager:
         return common
-    common = _co_new(cls, manager, None, None, None, None)
+    common = _co_new(cls, manager, None, None, None)
     _ST_ROOTS[slot] = common
     return common
 
@@ -321,7 +360,7 @@ cdef _StateCommon _st_root_common(object cls, object manager):
 cdef enum:
     _EX_MODIFIED = 1
     _EX_DELETED = 2
-    _EX_WAS_DELETED = 4
+    _EX_EXPIRED = 4  # the whole instance was expired (see the `expired` property)
 
 
 @cython.final
@@ -343,6 +382,12 @@ cdef class _StateExtra:
     cdef object callables
     cdef object load_options
     cdef object insert_order
+    # the instance, held strongly while modified in a session or a map: owned here, reported
+    # to the collector by the state's traverse (_st_traverse), never by this object's
+    cdef PyObject* strong
+
+    def __dealloc__(self):
+        ormcore_st_store(&self.strong, NULL)
 
 
 # A new _StateExtra is born untracked by the cyclic GC (it holds nothing yet): its tp_alloc
@@ -374,9 +419,10 @@ cdef inline int _ex_hold(_StateExtra extra, object value) except -1:
 
 
 cdef inline bint _ex_same_key(object a, object b):
-    # Attribute names are interned strings: identity first, then equality.
+    # Attribute names are interned strings: identity first, then equality (which two
+    # distinct interned strings never have).
     return a is b or (a is not None and PyUnicode_CheckExact(a) and PyUnicode_CheckExact(b)
-                      and a == b)
+                      and not ormcore_st_both_interned(<PyObject*>a, <PyObject*>b) and a == b)
 
 
 cdef bint _ex_has_committed(_StateExtra extra, object key) except -1:
@@ -463,7 +509,7 @@ cdef int _st_trim_extra(InstanceState state) except -1:
     # After a commit or expiry: a _StateExtra that holds nothing goes (the state is as
     # compact as a freshly loaded one again).
     cdef _StateExtra extra = state._extra
-    if (extra is not None and extra.flags == 0 and extra.key1 is None
+    if (extra is not None and extra.flags == 0 and extra.key1 is None and extra.strong is NULL
             and extra.committed is None and extra.expired is None and extra.callables is None
             and extra.load_options is None and extra.insert_order is None):
         state._extra = None
@@ -512,10 +558,12 @@ cdef inline int _st_flag_modified(InstanceState state, _StateExtra extra) except
         extra.flags |= _EX_MODIFIED
         if common.identity_map is not None:
             common.identity_map._modified.add(state)
-    if state._strong_obj is None and (
-        common.session_id is not None or common.identity_map is not None
+    if extra.strong is NULL and (
+        _st_session(state) is not None or common.identity_map is not None
     ):
-        state._strong_obj = <object>PyWeakref_GET_OBJECT(state)
+        obj = PyWeakref_GET_OBJECT(state)
+        if obj is not <PyObject*>None:
+            ormcore_st_store(&extra.strong, obj)
     return 0
 
 
@@ -526,7 +574,9 @@ cdef int _st_unmodify(InstanceState state) except -1:
         state._extra.flags &= ~_EX_MODIFIED
         if identity_map is not None:
             identity_map._modified.discard(state)
-    state._strong_obj = None
+    if state._extra is not None:
+        # last: the instance may go with it (and its weakref callback run)
+        ormcore_st_store(&state._extra.strong, NULL)
     return 0
 
 
@@ -535,6 +585,7 @@ cdef int _st_commit_all(InstanceState state) except -1:
     cdef _StateExtra extra = state._extra
     if extra is not None:
         _ex_committed_clear(extra)
+        extra.flags &= ~_EX_EXPIRED
         if extra.expired:
             obj = <object>PyWeakref_GET_OBJECT(state)
             if obj is not None:
@@ -550,6 +601,7 @@ cdef int _st_commit(InstanceState state, object keys) except -1:
     cdef _StateExtra extra = state._extra
     if extra is None:
         return 0
+    extra.flags &= ~_EX_EXPIRED
     keys = list(keys)
     if _ex_has_any_committed(extra):
         _ex_committed_pop(extra, keys)
@@ -573,7 +625,7 @@ cdef class InstanceState(ReferenceType):
     cdef _StateCommon _common
     cdef public object _key_pk
     cdef _StateExtra _extra
-    cdef public object _strong_obj
+    cdef PyObject* _session  # session_id: read with _st_session (see the file's comment)
 
     def __cinit__(self, obj, manager=None):
         # weakref's own __new__ took `manager` for the callback: install ours instead.
@@ -582,6 +634,7 @@ cdef class InstanceState(ReferenceType):
         Py_INCREF(_STATE_GONE)
         ref.wr_callback = <PyObject*>_STATE_GONE
         Py_XDECREF(old)
+        ormcore_st_store(&self._session, <PyObject*>None)
         if type(manager) is _StateCommon:
             # hydration passes its RowLoader's common in the manager's place
             self._common = <_StateCommon>manager
@@ -590,6 +643,9 @@ cdef class InstanceState(ReferenceType):
 
     def __init__(self, obj, manager=None):
         pass  # everything is done in __cinit__ (weakref's __init__ takes no keywords)
+
+    def __dealloc__(self):
+        ormcore_st_store(&self._session, NULL)
 
     # A state is equal only to itself (weakref.ref compares referents).
     def __hash__(self):
@@ -640,14 +696,6 @@ cdef class InstanceState(ReferenceType):
         _st_set_common(self, _CO_TOKEN, value)
 
     @property
-    def session_id(self):
-        return self._common.session_id
-
-    @session_id.setter
-    def session_id(self, value):
-        _st_set_common(self, _CO_SESSION, value)
-
-    @property
     def identity_map(self):
         return self._common.identity_map
 
@@ -658,6 +706,19 @@ cdef class InstanceState(ReferenceType):
         _st_set_common(self, _CO_MAP, value)
 
     # -- fields kept in the extra ------------------------------------------------------------
+
+    @property
+    def _strong_obj(self):
+        if self._extra is None or self._extra.strong is NULL:
+            return None
+        return <object>self._extra.strong
+
+    @_strong_obj.setter
+    def _strong_obj(self, value):
+        if value is not None:
+            ormcore_st_store(&_st_extra(self).strong, <PyObject*>value)
+        elif self._extra is not None:
+            ormcore_st_store(&self._extra.strong, NULL)
 
     @property
     def modified(self):
@@ -676,12 +737,12 @@ cdef class InstanceState(ReferenceType):
         _st_set_flag(self, _EX_DELETED, value)
 
     @property
-    def was_deleted(self):
-        return _st_flag(self, _EX_WAS_DELETED)
+    def expired(self):
+        return _st_flag(self, _EX_EXPIRED)
 
-    @was_deleted.setter
-    def was_deleted(self, value):
-        _st_set_flag(self, _EX_WAS_DELETED, value)
+    @expired.setter
+    def expired(self, value):
+        _st_set_flag(self, _EX_EXPIRED, value)
 
     @property
     def _committed_state(self):
@@ -833,10 +894,55 @@ cdef class InstanceState(ReferenceType):
                 if _st_instance_value(obj, key) is not _NO_VALUE:
                     _st_generic_setattr(obj, key, NULL)
         extra = _st_extra(self)
+        if attribute_names is None:
+            extra.flags |= _EX_EXPIRED
         if extra.expired is None:
             _st_gc_track_once(extra)
             extra.expired = set()
         extra.expired.update(names)
+
+
+cdef inline object _st_session(InstanceState state):
+    # session_id; None when it was deleted (the member is NULL then)
+    cdef PyObject* session = state._session
+    return None if session is NULL else <object>session
+
+
+cdef int _st_set_session(InstanceState state, object value) except -1:
+    ormcore_st_store(&state._session, <PyObject*>value)
+    return 0
+
+
+ctypedef int (*_st_visitproc)(PyObject*, void*) noexcept
+ctypedef int (*_st_traverseproc)(PyObject*, _st_visitproc, void*) noexcept
+cdef _st_traverseproc _ST_BASE_TRAVERSE = NULL
+
+
+cdef int _st_traverse(PyObject* obj, _st_visitproc visit, void* arg) noexcept:
+    # Cython's traverse, plus the two references it cannot see: session_id and the instance
+    # the extra holds strongly (the extra itself is not tracked; its reference is the
+    # state's to report).
+    # (fields are read through casts of `obj`: a typed local would take a reference)
+    cdef int found = _ST_BASE_TRAVERSE(obj, visit, arg)
+    cdef PyObject* session = (<InstanceState>obj)._session
+    cdef PyObject* extra
+    if found:
+        return found
+    if session is not NULL:
+        found = visit(session, arg)
+        if found:
+            return found
+    extra = <PyObject*>(<InstanceState>obj)._extra
+    if extra is not <PyObject*>None and (<_StateExtra>extra).strong is not NULL:
+        return visit((<_StateExtra>extra).strong, arg)
+    return 0
+
+
+_ST_BASE_TRAVERSE = <_st_traverseproc>ormcore_st_swap_traverse(
+    <PyTypeObject*>InstanceState, <void*>_st_traverse)
+ormcore_st_add_session_member(
+    <PyTypeObject*>InstanceState,
+    <Py_ssize_t>(<char*>&(<InstanceState><PyObject*>NULL)._session - <char*>NULL))
 
 
 cdef inline int _st_gc_track_once(_StateExtra extra) except -1:

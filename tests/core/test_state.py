@@ -72,7 +72,7 @@ def test_fields_and_defaults(core: types.ModuleType) -> None:
     assert state.manager is manager
     assert state.key is None and not state.has_identity
     assert state.session_id is None and state.identity_map is None
-    assert not state.modified and not state.deleted and not state.was_deleted
+    assert not state.modified and not state.deleted and not state.expired
     assert state._committed_state is None and state._expired_attributes is None
     assert state.committed_state == {} and state.expired_attributes == set()
     assert state.callables is None and state.load_options is None and state.insert_order is None
@@ -192,6 +192,26 @@ def test_expire_some(core: types.ModuleType) -> None:
     assert state.committed_state == {"id": 0} and state.modified
 
 
+def test_expired_flag_is_for_whole_instance_expiry(core: types.ModuleType) -> None:
+    # SQLAlchemy's InstanceState.expired: set by expiring the whole instance, not some
+    # attributes; cleared when loaded values are committed (a load, a flush)
+    obj, state = _attached(core, Manager(core))
+    obj.id, obj.name = 1, "a"
+    assert not state.expired
+    state._expire(["name"])
+    assert not state.expired
+    state._expire()
+    assert state.expired
+    state._expire(["name"])
+    assert state.expired
+    obj.name = "b"
+    state._commit(["name"])
+    assert not state.expired
+    state._expire()
+    state._commit_all()
+    assert not state.expired
+
+
 def test_no_value_symbol(core: types.ModuleType) -> None:
     status = core.LoaderCallableStatus
     assert status.NEVER_SET is status.NO_VALUE
@@ -266,13 +286,13 @@ def test_committed_state_lifecycle(core: types.ModuleType) -> None:
 def test_flags_and_rare_fields_read_back(core: types.ModuleType) -> None:
     obj, state = _attached(core)
     state.callables, state.load_options, state.insert_order = {"a": 1}, ("opt",), 4
-    state.deleted, state.was_deleted, state.modified = True, True, True
+    state.deleted, state.expired, state.modified = True, True, True
     assert (state.callables, state.load_options, state.insert_order) == ({"a": 1}, ("opt",), 4)
-    assert state.deleted and state.was_deleted and state.modified
+    assert state.deleted and state.expired and state.modified
     state.callables = state.load_options = state.insert_order = None
-    state.deleted = state.was_deleted = state.modified = False
+    state.deleted = state.expired = state.modified = False
     assert (state.callables, state.load_options, state.insert_order) == (None, None, None)
-    assert not (state.deleted or state.was_deleted or state.modified)
+    assert not (state.deleted or state.expired or state.modified)
     state._expired_attributes = {"name"}
     assert state._expired_attributes == {"name"} and state.expired_attributes == {"name"}
     state._expired_attributes = None
@@ -355,6 +375,44 @@ def test_cycles_through_committed_values_are_collected(core: types.ModuleType) -
     del obj, state, identity_map, loader
     gc.collect()
     assert probe() is None
+
+
+def test_modified_instances_of_a_dropped_map_are_collected(core: types.ModuleType) -> None:
+    # The state holds a modified instance strongly (the compiled core: through its extra,
+    # reported by the state's traverse): instance, state and map dropped together are a
+    # cycle the collector must be able to free.
+    cls = mapped_class(core)
+    identity_map = core.IdentityMap()
+    loader = core.RowLoader(cls, None, identity_map, [0], [("id", 0), ("name", 1)],
+                            session_id=7)
+    obj = loader.load_one((1, "a"))
+    obj.name = "b"
+    assert obj._sa_instance_state._strong_obj is obj
+    probe = weakref.ref(obj)
+    del obj, identity_map, loader
+    gc.collect()
+    assert probe() is None
+
+
+def test_session_id_is_a_plain_slot(core: types.ModuleType) -> None:
+    # a __slots__-like member on both cores (CPython specializes its reads and writes)
+    assert type(core.InstanceState.__dict__["session_id"]).__name__ == "member_descriptor"
+    obj, state = _attached(core)
+    assert state.session_id is None
+    state.session_id = 5
+    assert state.session_id == 5
+    del state.session_id
+    with pytest.raises(AttributeError):
+        state.session_id
+
+
+def test_a_deleted_session_id_reads_as_none_in_c(core_c: types.ModuleType) -> None:
+    obj, state = _attached(core_c)
+    del state.session_id
+    obj.name = "b"  # the modified event reads the session: absent is None, no crash
+    assert state.modified and state._strong_obj is None
+    state.session_id = 1
+    assert state.session_id == 1
 
 
 def test_committed_values_keep_their_order(core: types.ModuleType) -> None:

@@ -1790,9 +1790,6 @@ def instance_inspection(sa, orm, exc, engine, rec):
     session.close()
 
 
-@known_bug("state.py: InstanceState.expired is True after expiring only some attributes "
-           "(SQLAlchemy: only after the whole object was expired); InstanceState.was_deleted "
-           "is never True (SQLAlchemy: once a flush deleted the row, until a rollback)")
 @scenario
 def state_flags(sa, orm, exc, engine, rec):
     Base, Item = _items(sa, orm, rec)

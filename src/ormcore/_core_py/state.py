@@ -48,6 +48,10 @@ class InstanceState(weakref.ref):
 
     `InstanceState(obj, manager)` does not attach itself: the caller stores it in the
     instance's __dict__ under "_sa_instance_state" (hydration does so itself).
+
+    `expired` is SQLAlchemy's flag: True from an expiry of the whole instance until loaded
+    values are next committed; expiring some attributes only lists them in
+    `_expired_attributes`.
     """
 
     __slots__ = (
@@ -61,7 +65,7 @@ class InstanceState(weakref.ref):
         "_expired_attributes",
         "modified",
         "deleted",
-        "was_deleted",
+        "expired",
         "_strong_obj",
         "identity_map",
         "callables",
@@ -81,7 +85,7 @@ class InstanceState(weakref.ref):
         self._expired_attributes = None
         self.modified = False
         self.deleted = False
-        self.was_deleted = False
+        self.expired = False
         self._strong_obj = None
         self.identity_map = None
         self.callables = None
@@ -180,6 +184,7 @@ class InstanceState(weakref.ref):
     def _commit_all(self) -> None:
         """After a flush or refresh: everything loaded is now the committed state."""
         _drop_committed(self)
+        self.expired = False
         if self._expired_attributes:
             obj = self()
             if obj is not None:
@@ -192,6 +197,7 @@ class InstanceState(weakref.ref):
     def _commit(self, keys: Iterable[str]) -> None:
         """Commit only `keys` (loaded into an existing instance, or refreshed)."""
         keys = list(keys)
+        self.expired = False
         committed = self._committed_state
         if committed:
             for key in keys:
@@ -211,6 +217,7 @@ class InstanceState(weakref.ref):
         obj = self()
         if attribute_names is None:
             names = _mapped_names(self.class_, self.manager)
+            self.expired = True
             _drop_committed(self)
             if self.modified and self.identity_map is not None:
                 self.identity_map._modified.discard(self)

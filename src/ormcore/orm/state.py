@@ -67,6 +67,8 @@ class InstanceState(_CoreInstanceState):
 
     # -- lifecycle ---------------------------------------------------------------------------
 
+    # (the lifecycle properties ask has_identity, not key: the key is a tuple built per read)
+
     @property
     def _attached(self) -> bool:
         session_id = self.session_id
@@ -75,22 +77,22 @@ class InstanceState(_CoreInstanceState):
     @property
     def transient(self) -> bool:
         """Not in a session and without a database identity."""
-        return self.key is None and not self._attached
+        return not self.has_identity and not self._attached
 
     @property
     def pending(self) -> bool:
         """Added to a session, not yet flushed."""
-        return self.key is None and self._attached
+        return not self.has_identity and self._attached
 
     @property
     def persistent(self) -> bool:
         """In a session, with a database identity, not deleted."""
-        return self.key is not None and self._attached and not self._deleted
+        return self.has_identity and self._attached and not self._deleted
 
     @property
     def deleted(self) -> bool:
         """Deleted in a flush whose transaction has not ended."""
-        return self.key is not None and self._attached and self._deleted
+        return self.has_identity and self._attached and self._deleted
 
     @deleted.setter
     def deleted(self, value: bool) -> None:
@@ -98,9 +100,14 @@ class InstanceState(_CoreInstanceState):
         _core_deleted.__set__(self, bool(value))
 
     @property
+    def was_deleted(self) -> bool:
+        """Deleted by a flush, and not restored by a rollback (stays True once detached)."""
+        return _core_deleted.__get__(self)
+
+    @property
     def detached(self) -> bool:
         """With a database identity, in no session."""
-        return self.key is not None and not self._attached
+        return self.has_identity and not self._attached
 
     @property
     def session(self) -> Any:
@@ -168,10 +175,6 @@ class InstanceState(_CoreInstanceState):
     def unmodified_intersection(self, keys: Any) -> set:
         committed = self._committed_state or ()
         return {key for key in keys if key not in committed}
-
-    @property
-    def expired(self) -> bool:
-        return bool(self._expired_attributes)
 
     @property
     def _instance_dict(self) -> Any:
