@@ -794,6 +794,13 @@ class SQLCompiler(SelectCompiler, DMLCompiler, Compiled):
         if self.positional and not self.expanding:
             self._to_tuple = _tuple_getter(self.positiontup)
         self._positional_fast = self._to_tuple is not None and not (processors or defaults)
+        # the next best, for executemany: every value the user's, some converted (a Float
+        # column's to_float on SQLite): the tuple built as above, then fixed by position
+        self._positional_procs = None
+        if self._to_tuple is not None and processors and not defaults:
+            self._positional_procs = [(position, processors[name])
+                                      for position, name in enumerate(self.positiontup)
+                                      if name in processors]
         # the statement's own values merged with the user's are all the driver needs
         self._merged_only = not (
             required or processors or self.escaped_bind_names or self.positional
@@ -866,6 +873,11 @@ class SQLCompiler(SelectCompiler, DMLCompiler, Compiled):
                 return list(map(self._to_tuple, params_list))
             except KeyError:
                 pass  # find which set lacks which value, below
+        elif self._positional_procs is not None:
+            try:
+                return self._positional_rows(params_list)
+            except KeyError:
+                pass
         out = []
         for group, params in enumerate(params_list):
             try:
@@ -876,6 +888,18 @@ class SQLCompiler(SelectCompiler, DMLCompiler, Compiled):
                     raise
                 raise self._missing_value_error(key, params_list, group) from None
         return out
+
+    def _positional_rows(self, params_list: list) -> list:
+        # KeyError for a set lacking a value
+        to_tuple = self._to_tuple
+        procs = self._positional_procs
+        rows = []
+        for params in params_list:
+            row = list(to_tuple(params))
+            for position, proc in procs:
+                row[position] = proc(row[position])
+            rows.append(tuple(row))
+        return rows
 
     def _missing_value_error(self, key: str, params_list: list, group: Optional[int]) -> exc.StatementError:
         where = "" if group is None else f", in parameter group {group}"
