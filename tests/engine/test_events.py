@@ -175,6 +175,44 @@ def test_cursor_events_see_the_dialects_paramstyle(engine: Any) -> None:
         ]
 
 
+def test_cursor_events_of_insertmanyvalues_batches(check: Callable) -> None:
+    """An executemany INSERT .. RETURNING runs as batches of multi-row VALUES: each batch is
+    one cursor execution, reported with executemany=True on one context and one cursor, whose
+    statement and parameters are the single-row statement's and every parameter set."""
+    def scenario(lib, eng, log):
+        cursors: list = []
+
+        def before(conn, cursor, statement, parameters, context, executemany):
+            cursors.append(cursor)
+            log.append(("before", statement.count("(?") + statement.count("(%("), executemany,
+                        context.executemany, context.cursor is cursor,
+                        context.statement.count("VALUES ("), len(context.parameters)))
+
+        def after(conn, cursor, statement, parameters, context, executemany):
+            shape = sorted(parameters) if isinstance(parameters, dict) else len(parameters)
+            log.append(("after", shape, executemany, context.executemany))
+
+        m = lib.MetaData()
+        t = lib.Table("ev_imv", m, lib.Column("id", lib.Integer, primary_key=True),
+                      lib.Column("name", lib.String(10)))
+        try:
+            with eng.connect() as conn:
+                m.create_all(conn)
+                lib.event.listen(eng, "before_cursor_execute", before)
+                lib.event.listen(eng, "after_cursor_execute", after)
+                stmt = lib.insert(t).returning(t.c.id)
+                result = conn.execute(stmt.execution_options(insertmanyvalues_page_size=2),
+                                      [{"id": i, "name": f"n{i}"} for i in (3, 1, 2)])
+                log.append((sorted(result.all()), result.rowcount, len(set(map(id, cursors)))))
+                conn.rollback()
+        finally:
+            lib.event.remove(eng, "before_cursor_execute", before)
+            lib.event.remove(eng, "after_cursor_execute", after)
+
+    log = check(scenario)
+    assert [entry[2] for entry in log[:-1]] == [True] * 4
+
+
 def test_before_and_after_execute(check: Callable) -> None:
     def scenario(lib, eng, log):
         def before(conn, clauseelement, multiparams, params, execution_options):

@@ -25,6 +25,7 @@ from typing import Optional
 
 from .. import exc
 from ..event.base import Dispatch
+from ..sql.crud import dialect_flag
 from .compiled_cache import LRUCache
 from .compiled_cache import next_tick
 from .cursor import CursorResult
@@ -511,13 +512,11 @@ class Connection:
             compiled, how = elem.compile(dialect=self.dialect, **compile_kw), "[dialect compiled]"
         dml = compiled._dml_exec
         if dml is not None:
-            # INSERT/UPDATE/DELETE: Python-side column defaults evaluated per parameter set,
-            # executemany INSERTs batched into multi-row VALUES (engine/default.py)
+            # INSERT/UPDATE/DELETE: Python-side column defaults evaluated per parameter set
+            # (engine/default.py), executemany INSERTs batched into multi-row VALUES
             distilled = DefaultExecutionContext._dml_pre_execute(self, compiled, distilled, extracted)
             if dml.insertmanyvalues is not None and len(distilled) > 1:
-                return DefaultExecutionContext._execute_insertmanyvalues(
-                    self, compiled, distilled, extracted, options, how
-                )
+                return self._execute_insertmanyvalues(compiled, distilled, extracted, options, how)
         try:
             if len(distilled) > 1:
                 params = compiled.construct_params_many(distilled, extracted)
@@ -572,6 +571,98 @@ class Connection:
         result = self._run(None, compiled.string, None, False, options, "[ddl]")
         for fn in self.dispatch.after_execute:
             fn(self, ddl, multiparams, params, execution_options, result)
+        return result
+
+    def _execute_insertmanyvalues(
+        self, compiled: Any, distilled: list, extracted: Any, options: dict, how: str
+    ) -> CursorResult:
+        """An executemany INSERT run as batches of multi-row VALUES (sql/compile_dml.py's
+        InsertManyValues); one result with every RETURNING row, in parameter order.
+
+        As SQLAlchemy: one execution context and one cursor for every batch; the context keeps
+        the single-row statement and every parameter set, while the cursor events see each
+        batch's SQL and parameters with executemany=True."""
+        imv = compiled._dml_exec.insertmanyvalues
+        dialect = self.dialect
+        page = options.get("insertmanyvalues_page_size") or dialect_flag(
+            dialect, "insertmanyvalues_page_size"
+        )
+        page = max(1, min(page, dialect_flag(dialect, "insertmanyvalues_max_parameters")
+                          // imv.params_per_row))
+        try:
+            driver_rows = compiled.construct_params_many(distilled, extracted)
+            if not compiled.positional:
+                per_row = imv.per_row
+                for number, row in enumerate(driver_rows):
+                    for name in per_row:
+                        if name not in row:
+                            raise exc.InvalidRequestError(
+                                f"A value is required for bind parameter {name!r}, in parameter "
+                                f"group {number}"
+                            )
+        except exc.StatementError:
+            raise
+        except Exception as err:
+            raise exc.StatementError(
+                f"({type(err).__module__}.{type(err).__qualname__}) {err}", compiled.string,
+                distilled, err, hide_parameters=self.engine.hide_parameters, ismulti=True,
+            ) from err
+        conn = self._dbapi_connection
+        if conn is None:
+            conn = self._revalidate_connection()
+        if self._transaction is None:
+            self._autobegin()
+        elif not self._transaction.is_active:
+            self._transaction._raise_inactive()
+        try:
+            cursor = conn.dbapi_connection.cursor()
+        except BaseException as err:
+            self._handle_dbapi_exception(err, compiled.string, driver_rows, None, None)
+        context = DefaultExecutionContext(self, compiled, compiled.string, driver_rows, cursor,
+                                          True, options)
+        dispatch = self.dispatch
+        returns_rows = bool(compiled._result_columns)
+        raws: list = []
+        rowcount = 0
+        total = len(driver_rows)
+        batches = -(-total // page)
+        if self._echo:
+            order = ("ordered" if returns_rows and compiled.statement._sort_by_parameter_order
+                     else "unordered")
+        for number, start in enumerate(range(0, total, page), 1):
+            statement, params = imv.batch(driver_rows[start:start + page])
+            if dispatch.before_cursor_execute:
+                for fn in dispatch.before_cursor_execute:
+                    statement, params = fn(self, cursor, statement, params, context, True)
+            if self._echo:
+                self._log(statement)
+                stats = f"{number}/{batches} ({order})"
+                if number == 1:
+                    stats = f"{how[:-1]} (insertmanyvalues) {stats}]"
+                else:
+                    stats = f"[insertmanyvalues {stats}]"
+                self._log_params(stats, params, False)
+            try:
+                cursor.execute(statement, params)
+            except BaseException as err:
+                self._handle_dbapi_exception(err, statement, params, cursor, context)
+            if dispatch.after_cursor_execute:
+                for fn in dispatch.after_cursor_execute:
+                    fn(self, cursor, statement, params, context, context.executemany)
+            if returns_rows:
+                try:
+                    raws.extend(cursor.fetchall())
+                except BaseException as err:
+                    self._handle_dbapi_exception(err, statement, params, cursor, context)
+            # as SQLAlchemy reports it: the rowcount of the last batch
+            rowcount = cursor.rowcount
+        if returns_rows:
+            result = CursorResult(context, metadata_for(compiled, cursor.description, dialect))
+            result._rewind(raws)
+        else:
+            result = CursorResult(context, None)
+        context._rowcount = rowcount
+        context._post_dml(result, distilled, extracted)
         return result
 
     def _run(

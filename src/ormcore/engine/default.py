@@ -18,7 +18,6 @@ from ..sql.compiler import StrSQLCompiler
 from ..sql.ddl_compiler import DDLCompiler
 from ..sql.ddl_compiler import GenericTypeCompiler
 from ..sql.crud import _MultiparamColumn
-from ..sql.crud import dialect_flag
 from ..sql.identifiers import IdentifierPreparer
 from .result import ResultMetaData
 from .row import Row
@@ -407,64 +406,6 @@ class DefaultExecutionContext:
                 hide_parameters=connection.engine.hide_parameters,
             ) from err
         return filled
-
-    @staticmethod
-    def _execute_insertmanyvalues(
-        connection: Any, compiled: Any, distilled: list, extracted: Any, options: dict, how: str
-    ) -> Any:
-        """An executemany INSERT run as batches of multi-row VALUES (sql/compile_dml.py's
-        InsertManyValues); one result with every RETURNING row, in parameter order."""
-        info = compiled._dml_exec
-        imv = info.insertmanyvalues
-        dialect = connection.dialect
-        page = options.get("insertmanyvalues_page_size") or dialect_flag(
-            dialect, "insertmanyvalues_page_size"
-        )
-        page = max(1, min(page, dialect_flag(dialect, "insertmanyvalues_max_parameters")
-                          // imv.params_per_row))
-        try:
-            driver_rows = compiled.construct_params_many(distilled, extracted)
-            if not compiled.positional:
-                per_row = imv.per_row
-                for number, row in enumerate(driver_rows):
-                    for name in per_row:
-                        if name not in row:
-                            raise exc.InvalidRequestError(
-                                f"A value is required for bind parameter {name!r}, in parameter "
-                                f"group {number}"
-                            )
-        except exc.StatementError:
-            raise
-        except Exception as err:
-            raise exc.StatementError(
-                f"({type(err).__module__}.{type(err).__qualname__}) {err}", compiled.string,
-                distilled, err, hide_parameters=connection.engine.hide_parameters, ismulti=True,
-            ) from err
-        returns_rows = bool(compiled._result_columns)
-        raws: list = []
-        rowcount = 0
-        result = None
-        total = len(driver_rows)
-        for start in range(0, total, page):
-            statement, params = imv.batch(driver_rows[start:start + page])
-            result = connection._run(compiled, statement, params, False, options, how)
-            if returns_rows and result.cursor is not None:
-                cursor = result.cursor
-                try:
-                    raws.extend(cursor.fetchall())
-                except BaseException as err:
-                    connection._handle_dbapi_exception(err, None, None, cursor, result.context)
-                rowcount = cursor.rowcount
-            else:
-                rowcount = result.context.rowcount
-        context = result.context  # type: ignore[union-attr]
-        context.executemany = True
-        if returns_rows:
-            result._rewind(raws)  # type: ignore[union-attr]
-        # as SQLAlchemy reports it: the rowcount of the last batch
-        context._rowcount = rowcount
-        context._post_dml(result, distilled, extracted)
-        return result
 
     def _post_dml(self, result: Any, distilled: list, extracted: Any) -> None:
         """After a DML statement ran: read an implicit RETURNING (leaving the user an exhausted
