@@ -633,9 +633,9 @@ def _execute_default_expression(connection: Any, expression: Any, column: Any) -
     be rendered into the statement)."""
     compiled = expression.compile(dialect=connection.dialect)
     params = compiled.construct_params(None)
-    sql = "SELECT " + compiled.string
+    sql = compiled.string
     if compiled.expanding:
         sql, params = compiled._expand(params)
-    value = connection.exec_driver_sql(sql, params).scalar()
+    value = connection.exec_driver_sql("SELECT " + sql, params).scalar()
     proc = column.type._cached_result_processor(connection.dialect, None)
     return proc(value) if proc is not None else value

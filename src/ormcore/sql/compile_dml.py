@@ -430,7 +430,7 @@ class DMLCompiler:
         if where is not None:
             if not is_pg:
                 # SQLite wants the partial index's condition as written: no parameters
-                target_kw["literal_binds"] = True
+                target_kw["literal_execute"] = True
             text += " WHERE " + self.process(where, **target_kw)
         return text
 

@@ -160,7 +160,10 @@ class SQLCompiler(SelectCompiler, DMLCompiler, Compiled):
         self.bind_order: list[str] = []  # rendered names in order of first appearance
         self.positiontup: list[str] = []  # keys per placeholder, for positional paramstyles
         self.escaped_bind_names: dict[str, str] = {}
+        # binds rendered per execution into the SQL (`__[POSTCOMPILE_name]` until then):
+        # expanding IN lists and literal_execute values
         self.expanding: list[str] = []
+        self._literal_execute: set[str] = set()  # those of self.expanding rendered as literals
         self._anon_counters: dict[str, int] = {}
         self._anon_label_map: dict[str, str] = {}
         self._result_columns: Optional[list] = None
@@ -627,9 +630,11 @@ class SQLCompiler(SelectCompiler, DMLCompiler, Compiled):
             funcfilter.criterion._compiler_dispatch(self, **kw),
         )
 
-    def visit_bindparam(self, bind: "BindParameter", literal_binds: bool = False, **kw: Any) -> str:
-        if literal_binds or self.literal_binds or bind.literal_execute:
+    def visit_bindparam(self, bind: "BindParameter", literal_binds: bool = False,
+                        literal_execute: bool = False, **kw: Any) -> str:
+        if literal_binds or self.literal_binds:
             return self.render_literal_bindparam(bind)
+        literal_execute = literal_execute or bind.literal_execute
         key = self.bind_names.get(bind)
         if key is None:
             key = self._unique_bind_name(bind.key) if bind.unique else bind.key
@@ -642,12 +647,14 @@ class SQLCompiler(SelectCompiler, DMLCompiler, Compiled):
             raise exc.CompileError(
                 f"Bind parameter '{key}' conflicts with an existing bound parameter of the same name"
             )
-        if bind.expanding:
+        if bind.expanding or literal_execute:
             if key not in self.expanding:
                 self.expanding.append(key)
+            if literal_execute:
+                self._literal_execute.add(key)
             if self.positional:
                 self.positiontup.append(key)
-            return f"(__[POSTCOMPILE_{key}])"
+            return f"(__[POSTCOMPILE_{key}])" if bind.expanding else f"__[POSTCOMPILE_{key}]"
         return self.bindparam_string(key)
 
     def _unique_bind_name(self, base: str) -> str:
@@ -685,19 +692,23 @@ class SQLCompiler(SelectCompiler, DMLCompiler, Compiled):
     def render_literal_bindparam(self, bind: "BindParameter") -> str:
         value = bind.effective_value
         if bind.expanding:
-            type_ = bind.type
-            if not value:
-                return "(" + self._empty_set(type_, bind.expand_op) + ")"
-            if type_._is_tuple_type:
-                rows = ", ".join(
-                    "(" + ", ".join(self.render_literal_value(v, t)
-                                    for v, t in zip(row, type_._resolve_values_to_types(row).types))
-                    + ")"
-                    for row in value
-                )
-                return "(" + self._tuple_values_prefix + rows + ")"
-            return "(" + ", ".join(self.render_literal_value(v, type_) for v in value) + ")"
+            return "(" + self._literal_list(bind, value) + ")"
         return self.render_literal_value(value, bind.type)
+
+    def _literal_list(self, bind: "BindParameter", values: Any) -> str:
+        """An expanding bind's values as the literal text inside `IN (...)`."""
+        type_ = bind.type
+        if not values:
+            return self._empty_set(type_, bind.expand_op)
+        if type_._is_tuple_type:
+            rows = ", ".join(
+                "(" + ", ".join(self.render_literal_value(v, t)
+                                for v, t in zip(row, type_._resolve_values_to_types(row).types))
+                + ")"
+                for row in values
+            )
+            return self._tuple_values_prefix + rows
+        return ", ".join(self.render_literal_value(v, type_) for v in values)
 
     def _empty_set_subquery(self, type_: Any) -> str:
         """A SELECT of no rows, as wide as `type_` (a tuple type: one column per element)."""
@@ -758,7 +769,9 @@ class SQLCompiler(SelectCompiler, DMLCompiler, Compiled):
         for key in self.bind_order:
             bind = self.binds[key]
             type_ = bind.type
-            if type_._is_tuple_type:
+            if key in self._literal_execute:
+                proc = None  # the value is rendered as a literal, never bound
+            elif type_._is_tuple_type:
                 proc = _tuple_processor(type_, dialect)
             else:
                 proc = type_._cached_bind_processor(dialect)
@@ -826,7 +839,7 @@ class SQLCompiler(SelectCompiler, DMLCompiler, Compiled):
             try:
                 return self._to_tuple(params if params is not None else _EMPTY_PARAMS)
             except KeyError as err:
-                raise self._missing_value_error(err.args[0], [params or {}], None) from None
+                raise self._missing_value_error(err.args[0], [params] if params is not None else None, None) from None
         merged: dict[str, Any] = {}
         if self._bind_defaults:
             if extracted is not None:
@@ -843,7 +856,7 @@ class SQLCompiler(SelectCompiler, DMLCompiler, Compiled):
             return merged
         for key in self._required:
             if key not in merged:
-                raise self._missing_value_error(key, [params or {}], None)
+                raise self._missing_value_error(key, [params] if params is not None else None, None)
         for key, proc in self._bind_processors.items():
             if key in merged:
                 value = merged[key]
@@ -865,9 +878,11 @@ class SQLCompiler(SelectCompiler, DMLCompiler, Compiled):
         if self._passthrough:
             return params_list
         if self.expanding:
-            raise exc.InvalidRequestError(
-                "'expanding' parameters can't be used with executemany()"
+            error = exc.InvalidRequestError(
+                "'literal_execute' or 'expanding' parameters can't be used with executemany()"
             )
+            raise exc.StatementError(f"(ormcore.exc.InvalidRequestError) {error}", self.string,
+                                     params_list, error, ismulti=True)
         if self._positional_fast:
             try:
                 return list(map(self._to_tuple, params_list))
@@ -925,7 +940,8 @@ class SQLCompiler(SelectCompiler, DMLCompiler, Compiled):
         return None
 
     def _expand(self, params: dict) -> tuple[str, Any]:
-        """Render expanding binds (`IN :ids`) for these values: new SQL text and parameters.
+        """Render expanding binds (`IN :ids`) and literal_execute binds for these values: new
+        SQL text and parameters. The compiled (and cached) text keeps its placeholders.
 
         `params` is what construct_params() returned: a dict keyed by driver names.
         """
@@ -936,6 +952,13 @@ class SQLCompiler(SelectCompiler, DMLCompiler, Compiled):
             key = match.group(1)
             name = self.escaped_bind_names.get(key, key)
             values = params.get(name)
+            bind = self.binds[key]
+            if key in self._literal_execute:
+                new_params.pop(name, None)
+                values_of[key] = []
+                if bind.expanding:
+                    return self._literal_list(bind, values)
+                return self.render_literal_value(values, bind.type)
             if values is None or isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
                 raise exc.StatementError(
                     f"Expanding bind parameter {key!r} requires a list of values, got {values!r}",
@@ -943,7 +966,6 @@ class SQLCompiler(SelectCompiler, DMLCompiler, Compiled):
                 )
             values = list(values)
             new_params.pop(name, None)
-            bind = self.binds[key]
             if not values:
                 values_of[key] = values
                 return self._empty_set(bind.type, bind.expand_op)

@@ -375,11 +375,8 @@ class BindParameter(ColumnElement):
 
     def _gen_cache_key(self, binds: list) -> Optional[tuple]:
         binds.append(self)
-        if self.literal_execute:  # the value is rendered into the SQL text
-            value = self.value
-            if self.expanding:
-                value = tuple(value)
-            return ("bind", self.key, self.type._cache_key, self.expanding, True, value)
+        if self.literal_execute:  # compiled to a placeholder; the value is rendered per execution
+            return ("bind", self.key, self.type._cache_key, self.expanding, self.unique, True)
         return ("bind", self.key, self.type._cache_key, self.expanding, self.unique)
 
     def __repr__(self) -> str:
