@@ -461,6 +461,9 @@ def _update_batches(uow: "UOWTransaction", table: Any, states: list,
         if mapper is not plan_mapper:
             plan = _plan_for(mapper, table)
             plan_mapper = mapper
+            colkey_of = plan.colkey_of
+            with_version = plan.version_key is not None
+            server_onupdate = plan.server_onupdate
             open_keys = None
         obj = state()
         if obj is None:
@@ -469,7 +472,29 @@ def _update_batches(uow: "UOWTransaction", table: Any, states: list,
         if not committed:
             continue
         values = obj.__dict__
-        params, exprs = _update_params(plan, values, committed)
+        # the new values of the columns whose attributes changed (one set back to its
+        # committed value is left out; one deleted is set NULL) and the SQL expressions
+        # assigned; inline, as this runs once per changed row
+        params: dict = {}
+        exprs: Optional[dict] = None
+        for key, old in committed.items():
+            colkey = colkey_of.get(key)
+            if colkey is None:
+                continue
+            value = values.get(key, NO_VALUE)
+            if value is NO_VALUE:
+                params[colkey] = None
+            elif value is old:
+                continue
+            elif type(value) is type(old) and type(value) in _EQ_SAFE_TYPES:
+                if not value == old:
+                    params[colkey] = value
+            elif type(value) not in _PLAIN_TYPES and _is_sql(value):
+                if exprs is None:
+                    exprs = {}
+                exprs[colkey] = _as_sql(value)
+            elif old is NO_VALUE or not _equal(value, old):
+                params[colkey] = value
         if switched is not None and state in switched:
             # a pending object UPDATEs the row of the deleted one: its key locates the row,
             # and its version is the deleted object's
@@ -493,14 +518,13 @@ def _update_batches(uow: "UOWTransaction", table: Any, states: list,
                 for name, value in zip(plan.pk_binds, state.key[1]):
                     params[name] = value
             values_for_version = values
-        with_version = plan.version_key is not None
         if with_version:
             version_key = plan.version_key
             old_version = committed.get(version_key,
                                         values_for_version.get(version_key, NO_VALUE))
             _bump_version(plan, values, old_version, params)
-        if plan.server_onupdate:
-            uow.expire_after.setdefault(state, set()).update(plan.server_onupdate)
+        if server_onupdate:
+            uow.expire_after.setdefault(state, set()).update(server_onupdate)
         if exprs is not None:
             keys = tuple(k for k in params if k.startswith("_oc_"))
             batches.append((plan, keys, with_version, exprs, [(state, values, params)]))
@@ -515,34 +539,6 @@ def _update_batches(uow: "UOWTransaction", table: Any, states: list,
             open_keys = keys
         records.append((state, values, params))
     return batches
-
-
-def _update_params(plan: _TablePlan, values: dict, committed: dict) -> tuple:
-    """(params, exprs) of one changed row: the new values of the columns whose attributes
-    changed (an attribute set back to its committed value is left out; one deleted is set
-    NULL), and the SQL expressions assigned (None when there are none)."""
-    colkey_of = plan.colkey_of
-    params: dict = {}
-    exprs: Optional[dict] = None
-    for key, old in committed.items():
-        colkey = colkey_of.get(key)
-        if colkey is None:
-            continue
-        value = values.get(key, NO_VALUE)
-        if value is NO_VALUE:
-            params[colkey] = None
-        elif value is old:
-            continue
-        elif type(value) is type(old) and type(value) in _EQ_SAFE_TYPES:
-            if not value == old:
-                params[colkey] = value
-        elif type(value) not in _PLAIN_TYPES and _is_sql(value):
-            if exprs is None:
-                exprs = {}
-            exprs[colkey] = _as_sql(value)
-        elif old is NO_VALUE or not _equal(value, old):
-            params[colkey] = value
-    return params, exprs
 
 
 def _bump_version(plan: _TablePlan, values: dict, old_version: Any, params: dict) -> None:
