@@ -82,9 +82,25 @@ def _make_loader(mapper: Any, pk_positions: tuple, attr_positions: tuple, sessio
     manager = mapper.class_manager
     return RowLoader(
         mapper.class_, manager, session.identity_map, pk_positions, attr_positions,
-        None, populate_existing, None, mapper._identity_class, session.hash_key,
+        None, populate_existing, _expire_missing_hook(mapper, attr_positions),
+        mapper._identity_class, session.hash_key,
         getattr(manager, "state_class", None) or InstanceState,
     )
+
+
+def _expire_missing_hook(mapper: Any, attr_positions: tuple) -> Any:
+    """For rows lacking some of the entity's columns (a textual statement's, a subclass's
+    row selected through its base): a hook expiring those attributes of each new instance,
+    so that reading one loads it, as SQLAlchemy does; None when the rows hold them all."""
+    present = {key for key, _ in attr_positions}
+    missing = [key for key, _ in mapper._entity_columns() if key not in present]
+    if not missing:
+        return None
+
+    def expire_missing(state: Any) -> None:
+        state._expire(missing)
+
+    return expire_missing
 
 
 def _entity_loader(item: _EntityPlan, session: Any, populate_existing: bool) -> Any:
@@ -531,18 +547,74 @@ def load_attributes(state: Any, keys: Any, session: Any) -> None:
     """The `_attribute_loader` hook: load expired / unloaded attributes of a persistent
     instance with one SELECT by its primary key; ObjectDeletedError when the row is gone.
 
-    As SQLAlchemy: expired attributes load with the entity's columns, deferred columns
-    stay unloaded then; a deferred column read loads alone, with its group."""
+    As SQLAlchemy: of the keys asked for, the expired ones that hold no change of the user's
+    load (all the entity's columns when it was expired as a whole and nothing was changed
+    since); deferred columns stay unloaded then. A deferred column read loads alone, with
+    its group. An attribute neither expired nor deferred has nothing to load: one a new
+    object never set reads None after its flush (a row switch's UPDATE included)."""
     obj = state()
     if obj is None:
         return
     mapper = state.manager.mapper
     props = mapper._props
     deferred = [key for key in keys if getattr(props.get(key), "deferred", False)]
-    if len(deferred) < len(keys):
-        _load_entity_columns(state, obj, mapper, session)
-    else:
+    if len(deferred) == len(keys):
         _load_deferred(state, obj, mapper, deferred, session)
+        return
+    expired = state._expired_attributes or ()
+    changed = state._committed_state or ()
+    values = obj.__dict__
+    columns = mapper._entity_columns()
+    wanted = {key for key, _ in columns
+              if key in keys and key in expired and key not in changed and key not in values}
+    if len(wanted) == len(columns) or (state.expired and not wanted):
+        _load_entity_columns(state, obj, mapper, session)
+    elif wanted:
+        _load_some_columns(state, obj, mapper, wanted, session)
+
+
+def _load_some_columns(state: Any, obj: Any, mapper: Any, keys: set, session: Any) -> None:
+    """SELECT by primary key the columns of the attributes `keys`, in the mapper's order (as
+    SQLAlchemy's load of expired attributes), into the instance."""
+    stmt, names, loaded = _some_columns_statement(mapper, frozenset(keys))
+    params = dict(zip(names, state.key[1]))
+    result = execute_orm(session, stmt, params, {"autoflush": session.autoflush}, {})
+    raws = result._cursor_few_and_close(2)
+    if not raws:
+        raise exc.ObjectDeletedError(state)
+    values = obj.__dict__
+    changed = state._committed_state or ()
+    filled = []
+    for key, value in zip(loaded, raws[0]):
+        if key not in values and key not in changed:
+            values[key] = value
+            filled.append(key)
+    state._commit(filled)
+
+
+def _some_columns_statement(mapper: Any, keys: frozenset) -> tuple:
+    """(SELECT <the columns of `keys`> WHERE pk = :pk_0 ..., the bind names, the attribute
+    key of each selected column); kept per mapper and key set, a few sets per mapper in
+    practice (what one commit expires minus what was set since)."""
+    cache = mapper.__dict__.get("_ormcore_some_columns")
+    if cache is None:
+        cache = mapper.__dict__["_ormcore_some_columns"] = {}
+    found = cache.get(keys)
+    if found is None:
+        selected = [(key, prop.columns[0]) for key, prop in mapper._props.items()
+                    if key in keys and prop._is_column_property]
+        names = tuple(f"pk_{i}" for i in range(len(mapper.primary_key)))
+        criteria = [column == bindparam(name, type_=column.type)
+                    for name, column in zip(names, mapper.primary_key)]
+        single = mapper._single_table_criterion
+        if single is not None:
+            criteria.append(single)
+        stmt = (select(*[column for _, column in selected])
+                .select_from(mapper.persist_selectable).where(*criteria))
+        if len(cache) >= 32:
+            cache.clear()
+        found = cache[keys] = (stmt, names, tuple(key for key, _ in selected))
+    return found
 
 
 def _load_entity_columns(state: Any, obj: Any, mapper: Any, session: Any) -> None:
@@ -563,18 +635,15 @@ def _load_entity_columns(state: Any, obj: Any, mapper: Any, session: Any) -> Non
         state._commit([k for k, _ in result._loaders[0].attr_positions])
 
 
-def _load_deferred(state: Any, obj: Any, mapper: Any, keys: list, session: Any,
-                   with_groups: bool = True) -> None:
-    """Deferred columns, loaded with one SELECT by primary key: on first access the keys
-    asked for and the rest of their deferred groups (raiseload ones refuse); by refresh()
-    the named ones only."""
+def _load_deferred(state: Any, obj: Any, mapper: Any, keys: list, session: Any) -> None:
+    """Deferred columns, loaded on first access with one SELECT by primary key: the keys
+    asked for and the rest of their deferred groups (raiseload ones refuse)."""
     props = mapper._props
-    if with_groups:
-        for key in keys:
-            if props[key].raiseload:
-                raise sa_exc.InvalidRequestError(
-                    f"'{mapper.class_.__name__}.{key}' is not available due to raiseload=True")
-    groups = {props[key].group for key in keys} - {None} if with_groups else set()
+    for key in keys:
+        if props[key].raiseload:
+            raise sa_exc.InvalidRequestError(
+                f"'{mapper.class_.__name__}.{key}' is not available due to raiseload=True")
+    groups = {props[key].group for key in keys} - {None}
     wanted = [key for key, prop in props.items()
               if key not in obj.__dict__ and getattr(prop, "deferred", False)
               and (key in keys or (prop.group is not None and prop.group in groups))]
@@ -604,6 +673,17 @@ def refresh_state(session: Any, state: Any, attribute_names: Any = None,
                     "indicated from other mappers or configure events, ensure registry."
                     "configure() has been called.")
         state._expire(names)
+        columns = frozenset(name for name in names if mapper._props[name]._is_column_property)
+        if columns:
+            # as SQLAlchemy: the named columns only, deferred ones included, in one SELECT
+            stmt, pk_names, loaded = _some_columns_statement(mapper, columns)
+            _refresh_some(session, state, obj, stmt, dict(zip(pk_names, pk)), loaded,
+                          with_for_update)
+            return
+    else:
+        # as SQLAlchemy: every attribute expired first, so pending changes are discarded (not
+        # flushed) and deferred columns unloaded again
+        state._expire()
     stmt, names = _get_statement(mapper)
     if with_for_update is not None and with_for_update is not False:
         stmt = stmt.with_for_update(**(with_for_update if isinstance(with_for_update, dict) else {}))
@@ -627,10 +707,20 @@ def refresh_state(session: Any, state: Any, attribute_names: Any = None,
                 values[key] = raws[0][pos]
                 keys.append(key)
         state._commit(keys)
-    if attribute_names is not None:
-        deferred = [key for key in attribute_names if getattr(mapper._props[key], "deferred", False)]
-        if deferred:
-            _load_deferred(state, obj, mapper, deferred, session, with_groups=False)
+
+
+def _refresh_some(session: Any, state: Any, obj: Any, stmt: Any, params: dict, loaded: tuple,
+                  with_for_update: Any) -> None:
+    """Overwrite the attributes `loaded` with what `stmt` selects, and commit them."""
+    if with_for_update is not None and with_for_update is not False:
+        stmt = stmt.with_for_update(**(with_for_update if isinstance(with_for_update, dict) else {}))
+    result = execute_orm(session, stmt, params, {}, {})
+    raws = result._cursor_few_and_close(2)
+    if not raws:
+        raise sa_exc.InvalidRequestError(
+            f"Could not refresh instance '{_state_str(state)}'")
+    obj.__dict__.update(zip(loaded, raws[0]))
+    state._commit(loaded)
 
 
 def _state_str(state: Any) -> str:
