@@ -123,11 +123,8 @@ cdef extern from *:
         PyType_Modified(tp);
         return failed;
     }
-    /* Install `traverse` as tp's, returning the one it replaces. */
-    static void *ormcore_st_swap_traverse(PyTypeObject *tp, void *traverse) {
-        void *base = (void *)tp->tp_traverse;
+    static void ormcore_st_set_traverse(PyTypeObject *tp, void *traverse) {
         tp->tp_traverse = (traverseproc)traverse;
-        return base;
     }
     /* Two different strings, both interned, are unequal (attribute names are interned). */
     static int ormcore_st_both_interned(PyObject *a, PyObject *b) {
@@ -142,7 +139,7 @@ cdef extern from *:
     object ormcore_st_propagate()
     void ormcore_st_store(PyObject** field, PyObject* value)
     int ormcore_st_add_session_member(PyTypeObject* tp, Py_ssize_t offset) except -1
-    void* ormcore_st_swap_traverse(PyTypeObject* tp, void* traverse)
+    void ormcore_st_set_traverse(PyTypeObject* tp, void* traverse)
     object ormcore_st_steal(PyObject* obj)
     bint ormcore_st_generic_getattro(PyTypeObject* tp)
     void* ormcore_st_descr_get(PyTypeObject* tp)
@@ -914,32 +911,36 @@ cdef int _st_set_session(InstanceState state, object value) except -1:
 
 
 ctypedef int (*_st_visitproc)(PyObject*, void*) noexcept
-ctypedef int (*_st_traverseproc)(PyObject*, _st_visitproc, void*) noexcept
-cdef _st_traverseproc _ST_BASE_TRAVERSE = NULL
+
+
+cdef inline int _st_visit(PyObject* field, _st_visitproc visit, void* arg) noexcept:
+    if field is NULL or field is <PyObject*>None:
+        return 0
+    return visit(field, arg)
 
 
 cdef int _st_traverse(PyObject* obj, _st_visitproc visit, void* arg) noexcept:
-    # Cython's traverse, plus the two references it cannot see: session_id and the instance
-    # the extra holds strongly (the extra itself is not tracked; its reference is the
-    # state's to report).
-    # (fields are read through casts of `obj`: a typed local would take a reference)
-    cdef int found = _ST_BASE_TRAVERSE(obj, visit, arg)
-    cdef PyObject* session = (<InstanceState>obj)._session
-    cdef PyObject* extra
-    if found:
-        return found
-    if session is not NULL:
-        found = visit(session, arg)
-        if found:
-            return found
-    extra = <PyObject*>(<InstanceState>obj)._extra
-    if extra is not <PyObject*>None and (<_StateExtra>extra).strong is not NULL:
-        return visit((<_StateExtra>extra).strong, arg)
-    return 0
+    # The state's tp_traverse, in place of Cython's (which chains to weakref's): every
+    # reference a state owns, including the two Cython cannot see, session_id and the
+    # instance its extra holds strongly (the extra is not tracked; that reference is the
+    # state's to report). None is skipped: the collector runs this over every loaded state.
+    # (Fields are read through casts of `obj`: a typed local would take a reference.)
+    cdef PyObject* extra = <PyObject*>(<InstanceState>obj)._extra
+    cdef int found = _st_visit((<_st_weakref*>obj).wr_callback, visit, arg)
+    if not found:
+        found = _st_visit(<PyObject*>(<InstanceState>obj)._common, visit, arg)
+    if not found:
+        found = _st_visit(<PyObject*>(<InstanceState>obj)._key_pk, visit, arg)
+    if not found:
+        found = _st_visit((<InstanceState>obj)._session, visit, arg)
+    if not found and extra is not <PyObject*>None:
+        found = _st_visit(extra, visit, arg)
+        if not found:
+            found = _st_visit((<_StateExtra>extra).strong, visit, arg)
+    return found
 
 
-_ST_BASE_TRAVERSE = <_st_traverseproc>ormcore_st_swap_traverse(
-    <PyTypeObject*>InstanceState, <void*>_st_traverse)
+ormcore_st_set_traverse(<PyTypeObject*>InstanceState, <void*>_st_traverse)
 ormcore_st_add_session_member(
     <PyTypeObject*>InstanceState,
     <Py_ssize_t>(<char*>&(<InstanceState><PyObject*>NULL)._session - <char*>NULL))
