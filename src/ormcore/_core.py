@@ -41,10 +41,12 @@ if TYPE_CHECKING:
     from ._core_py import IdentityMap
     from ._core_py import InstanceState
     from ._core_py import InstrumentedBase
+    from ._core_py import PLAIN_TYPES
     from ._core_py import LoaderCallableStatus
     from ._core_py import RowIterator
     from ._core_py import RowLoader
     from ._core_py import get_history
+    from ._core_py import insert_params
     from ._core_py import instrumented_delattr
     from ._core_py import instrumented_setattr
     from ._core_py import make_rows
@@ -57,9 +59,11 @@ else:
     InstanceState = _impl.InstanceState
     InstrumentedBase = _impl.InstrumentedBase
     LoaderCallableStatus = _impl.LoaderCallableStatus
+    PLAIN_TYPES = _impl.PLAIN_TYPES
     RowIterator = _impl.RowIterator
     RowLoader = _impl.RowLoader
     get_history = _impl.get_history
+    insert_params = _impl.insert_params
     instrumented_delattr = _impl.instrumented_delattr
     instrumented_setattr = _impl.instrumented_setattr
     make_rows = _impl.make_rows
@@ -73,9 +77,11 @@ __all__ = [
     "InstanceState",
     "InstrumentedBase",
     "LoaderCallableStatus",
+    "PLAIN_TYPES",
     "RowIterator",
     "RowLoader",
     "get_history",
+    "insert_params",
     "instrumented_delattr",
     "instrumented_setattr",
     "make_rows",

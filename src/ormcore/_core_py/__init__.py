@@ -11,6 +11,8 @@ from .history import get_history
 from .history import instrumented_delattr
 from .history import instrumented_setattr
 from .history import set_committed_value
+from .dehydrate import PLAIN_TYPES
+from .dehydrate import insert_params
 from .hydrate import RowLoader
 from .identity import IdentityMap
 from .row import BaseRow
@@ -27,9 +29,11 @@ __all__ = [
     "InstanceState",
     "InstrumentedBase",
     "LoaderCallableStatus",
+    "PLAIN_TYPES",
     "RowIterator",
     "RowLoader",
     "get_history",
+    "insert_params",
     "instrumented_delattr",
     "instrumented_setattr",
     "make_rows",

@@ -27,7 +27,6 @@ builtin scalar types without the SQL-expression check.
 
 from __future__ import annotations
 
-import datetime
 import decimal
 import warnings
 import weakref
@@ -36,6 +35,8 @@ from typing import Any
 from typing import Optional
 
 from .. import exc as sa_exc
+from .._core import PLAIN_TYPES
+from .._core import insert_params
 from ..sql.dml import delete
 from ..sql.dml import insert
 from ..sql.dml import update
@@ -92,7 +93,7 @@ class _TablePlan:
     __slots__ = (
         "table", "mapper", "insert_cols", "col_by_key", "colkey_of", "pk_cols", "pk_binds",
         "single_pk", "server_generated", "server_onupdate", "version_key", "version_col",
-        "polymorphic_key", "prop_of_colkey", "statements", "nprops",
+        "polymorphic_key", "prop_of_colkey", "statements", "nprops", "fills_values",
     )
 
     def __init__(self, mapper: Any, table: Any) -> None:
@@ -145,6 +146,8 @@ class _TablePlan:
             prop = mapper._columntoproperty.get(polymorphic_on)
             if prop is not None:
                 self.polymorphic_key = prop.key
+        # an INSERT may write a discriminator or version id into the instance
+        self.fills_values = self.polymorphic_key is not None or self.version_key is not None
         self.statements: dict = {}
 
     def statement(self, kind: str, *key: Any) -> Any:
@@ -192,10 +195,7 @@ def _plan_for(mapper: Any, table: Any) -> _TablePlan:
 # Exact types whose values are never SQL expressions: not ClauseElements, and without an
 # instance __dict__ no instance can carry a __clause_element__ either. Values of these types
 # (nearly all of a flush) skip _is_sql.
-_PLAIN_TYPES = frozenset((
-    type(None), str, int, float, bool, bytes, decimal.Decimal,
-    datetime.datetime, datetime.date, datetime.time, datetime.timedelta,
-))
+_PLAIN_TYPES = PLAIN_TYPES
 
 
 # Of those, the types whose == between two values of the same type never raises (a
@@ -243,7 +243,12 @@ def _insert_batches(uow: "UOWTransaction", table: Any, states: list) -> list:
         if obj is None:
             continue
         values = obj.__dict__
-        params, exprs = _insert_params(plan, values)
+        # the core's loop for the usual row; None when a value may be a SQL expression
+        params = None if plan.fills_values else insert_params(plan.insert_cols, values)
+        if params is None:
+            params, exprs = _insert_params(plan, values)
+        else:
+            exprs = None
         if exprs is not None:
             batches.append((plan, None, exprs, [(state, values, params)]))
             open_keys = None
