@@ -80,6 +80,7 @@ def test_module_docstring(path: Path) -> None:
 
 _PYX_CLASS = re.compile(r"^(?:cdef\s+)?class\s+(\w+)", re.MULTILINE)
 _PYX_DEF = re.compile(r"^(?:def|cpdef(?:\s+[\w.]+)*?)\s+(\w+)\s*\(", re.MULTILINE)
+_PYX_CONSTANT = re.compile(r"^([A-Z][A-Z0-9_]*)\s*=", re.MULTILINE)  # a module-level Python name
 
 
 def _pyx_public_names() -> set:
@@ -88,6 +89,7 @@ def _pyx_public_names() -> set:
         text = path.read_text(encoding="utf-8")
         names.update(_PYX_CLASS.findall(text))
         names.update(_PYX_DEF.findall(text))
+        names.update(_PYX_CONSTANT.findall(text))
     return {name for name in names if not name.startswith("_")}
 
 
