@@ -607,13 +607,7 @@ class Connection:
                 f"({type(err).__module__}.{type(err).__qualname__}) {err}", compiled.string,
                 distilled, err, hide_parameters=self.engine.hide_parameters, ismulti=True,
             ) from err
-        conn = self._dbapi_connection
-        if conn is None:
-            conn = self._revalidate_connection()
-        if self._transaction is None:
-            self._autobegin()
-        elif not self._transaction.is_active:
-            self._transaction._raise_inactive()
+        conn = self._connection_in_transaction()
         try:
             cursor = conn.dbapi_connection.cursor()
         except BaseException as err:
@@ -665,10 +659,9 @@ class Connection:
         context._post_dml(result, distilled, extracted)
         return result
 
-    def _run(
-        self, compiled: Any, statement: str, params: Any, many: bool, options: dict, how: str
-    ) -> CursorResult:
-        """Run one statement (or one executemany) on the DBAPI cursor and wrap the result."""
+    def _connection_in_transaction(self) -> Any:
+        """The pooled DBAPI connection, revalidated if needed, inside a transaction (begun
+        now unless one is active; an inactive one raises)."""
         conn = self._dbapi_connection
         if conn is None:
             conn = self._revalidate_connection()
@@ -676,6 +669,13 @@ class Connection:
             self._autobegin()
         elif not self._transaction.is_active:
             self._transaction._raise_inactive()
+        return conn
+
+    def _run(
+        self, compiled: Any, statement: str, params: Any, many: bool, options: dict, how: str
+    ) -> CursorResult:
+        """Run one statement (or one executemany) on the DBAPI cursor and wrap the result."""
+        conn = self._connection_in_transaction()
         dialect = self.dialect
         try:
             if options and dialect.supports_server_side_cursors and _streams(options, compiled, statement):
