@@ -49,6 +49,7 @@
 
 from cpython.object cimport PyObject_TypeCheck
 from cpython.ref cimport Py_XDECREF
+from cpython.set cimport PyFrozenSet_CheckExact
 from cpython.weakref cimport PyWeakref_GET_OBJECT
 from cpython.weakref cimport PyWeakref_NewRef
 
@@ -130,6 +131,28 @@ cdef extern from *:
     static int ormcore_st_both_interned(PyObject *a, PyObject *b) {
         return PyUnicode_CHECK_INTERNED(a) && PyUnicode_CHECK_INTERNED(b);
     }
+    static int ormcore_st_is_data_descr(PyObject *descr) {
+        return Py_TYPE(descr)->tp_descr_set != NULL;
+    }
+    /* The instance's __dict__ (borrowed) when CPython 3.11 has materialized it; NULL while
+       its attributes are still in inline values (reading __dict__ would materialize it) or
+       when the layout is not one known here (the caller then takes the generic way). */
+    static PyObject *ormcore_st_existing_dict(PyObject *obj) {
+    #if PY_VERSION_HEX >= 0x030B0000 && PY_VERSION_HEX < 0x030C0000
+        if (Py_TYPE(obj)->tp_flags & Py_TPFLAGS_MANAGED_DICT) {
+            if (((void **)obj)[-4] != NULL) return NULL;
+            return ((PyObject **)obj)[-3];
+        }
+    #endif
+        return NULL;
+    }
+    /* dict.pop(key, None), the result dropped. */
+    static int ormcore_st_dict_discard(PyObject *d, PyObject *key) {
+        PyObject *old = _PyDict_Pop(d, key, Py_None);
+        if (old == NULL) return -1;
+        Py_DECREF(old);
+        return 0;
+    }
     static int ormcore_st_may_cycle(PyObject *value) {
         PyTypeObject *tp = Py_TYPE(value);
         if (!PyType_IS_GC(tp) || (tp->tp_is_gc != NULL && !tp->tp_is_gc(value))) return 0;
@@ -146,6 +169,9 @@ cdef extern from *:
     unsigned int ormcore_st_version_tag(PyTypeObject* tp)
     void ormcore_st_set_alloc_untracked(PyTypeObject* tp)
     bint ormcore_st_may_cycle(object value)
+    bint ormcore_st_is_data_descr(PyObject* descr)
+    PyObject* ormcore_st_existing_dict(PyObject* obj)
+    int ormcore_st_dict_discard(object d, object key) except -1
     bint ormcore_st_both_interned(PyObject* a, PyObject* b)
 
 
@@ -375,7 +401,10 @@ cdef class _StateExtra:
     cdef object key2
     cdef object value2
     cdef dict committed
-    cdef set expired
+    # None; a set of its own; or, after an expiry of the whole instance, the class's shared
+    # frozenset of mapped names (_st_expired_all): no set per state, none for the collector
+    # to traverse. It becomes a set of its own on first change or read (_ex_expired_set).
+    cdef object expired
     cdef object callables
     cdef object load_options
     cdef object insert_order
@@ -502,6 +531,29 @@ cdef inline bint _ex_has_any_committed(_StateExtra extra):
     return extra.key1 is not None or bool(extra.committed)
 
 
+cdef set _ex_expired_set(_StateExtra extra):
+    # The expired names as a set of the extra's own (None: none). Only names, so the extra
+    # needs no tracking for it; a reader that may put anything in it tracks it.
+    if PyFrozenSet_CheckExact(extra.expired):
+        extra.expired = set(extra.expired)
+    return <set>extra.expired
+
+
+# (names tuple, its frozenset) per manager's _attribute_names, which is replaced, never
+# changed: direct-mapped by the tuple's address (held, so never reused while cached).
+cdef list _ST_EXPIRED_ALL = [None] * 16
+
+
+cdef object _st_expired_all(tuple names):
+    cdef Py_ssize_t slot = (<Py_ssize_t><void*>names >> 4) & 15
+    entry = _ST_EXPIRED_ALL[slot]
+    if entry is not None and (<tuple>entry)[0] is names:
+        return (<tuple>entry)[1]
+    shared = frozenset(names)
+    _ST_EXPIRED_ALL[slot] = (names, shared)
+    return shared
+
+
 cdef int _st_trim_extra(InstanceState state) except -1:
     # After a commit or expiry: a _StateExtra that holds nothing goes (the state is as
     # compact as a freshly loaded one again).
@@ -586,9 +638,15 @@ cdef int _st_commit_all(InstanceState state) except -1:
         if extra.expired:
             obj = <object>PyWeakref_GET_OBJECT(state)
             if obj is not None:
-                for key in list(extra.expired):
-                    if _st_instance_value(obj, key) is not _NO_VALUE:
-                        extra.expired.discard(key)
+                if PyFrozenSet_CheckExact(extra.expired):
+                    # shared: what stays expired, if anything, becomes a set of its own
+                    left = [key for key in extra.expired
+                            if _st_instance_value(obj, key) is _NO_VALUE]
+                    extra.expired = set(left) if left else None
+                else:
+                    for key in list(extra.expired):
+                        if _st_instance_value(obj, key) is not _NO_VALUE:
+                            extra.expired.discard(key)
     _st_unmodify(state)
     return _st_trim_extra(state)
 
@@ -605,8 +663,12 @@ cdef int _st_commit(InstanceState state, object keys) except -1:
     if extra.expired:
         obj = <object>PyWeakref_GET_OBJECT(state)
         if obj is not None:
-            extra.expired.difference_update(
+            shared = PyFrozenSet_CheckExact(extra.expired)
+            expired = _ex_expired_set(extra)
+            expired.difference_update(
                 [key for key in keys if _st_instance_value(obj, key) is not _NO_VALUE])
+            if shared and not expired:
+                extra.expired = None
     return 0
 
 
@@ -764,7 +826,11 @@ cdef class InstanceState(ReferenceType):
 
     @property
     def _expired_attributes(self):
-        return None if self._extra is None else self._extra.expired
+        cdef _StateExtra extra = self._extra
+        if extra is None or extra.expired is None:
+            return None
+        _st_gc_track_once(extra)  # the caller may put anything in the set
+        return _ex_expired_set(extra)
 
     @_expired_attributes.setter
     def _expired_attributes(self, value):
@@ -845,10 +911,10 @@ cdef class InstanceState(ReferenceType):
     @property
     def expired_attributes(self):
         cdef _StateExtra extra = _st_extra(self)
+        _st_gc_track_once(extra)
         if extra.expired is None:
-            _st_gc_track_once(extra)
             extra.expired = set()
-        return extra.expired
+        return _ex_expired_set(extra)
 
     @property
     def dict(self):
@@ -877,8 +943,10 @@ cdef class InstanceState(ReferenceType):
         (which also discards the pending changes) or only `attribute_names`."""
         cdef _StateExtra extra = self._extra
         obj = <object>PyWeakref_GET_OBJECT(self)
+        shared = None
         if attribute_names is None:
             names = _st_mapped_names(self._common.class_, self._common.manager)
+            shared = _st_expired_all(names)
             if extra is not None:
                 _ex_committed_clear(extra)
             _st_unmodify(self)
@@ -887,16 +955,16 @@ cdef class InstanceState(ReferenceType):
             if extra is not None and _ex_has_any_committed(extra):
                 _ex_committed_pop(extra, names)
         if obj is not None:
-            for key in names:
-                if _st_instance_value(obj, key) is not _NO_VALUE:
-                    _st_generic_setattr(obj, key, NULL)
+            _st_remove_values(obj, names, attribute_names is None)
         extra = _st_extra(self)
         if attribute_names is None:
             extra.flags |= _EX_EXPIRED
+            if extra.expired is None or extra.expired is shared:
+                extra.expired = shared
+                return
         if extra.expired is None:
-            _st_gc_track_once(extra)
             extra.expired = set()
-        extra.expired.update(names)
+        _ex_expired_set(extra).update(names)
 
 
 cdef inline object _st_session(InstanceState state):
@@ -966,6 +1034,52 @@ cdef int _st_set_extra_field(InstanceState state, int which, object value) excep
         extra.load_options = value
     else:
         extra.insert_order = value
+    return 0
+
+
+# The last (type, version tag, mapped names) whose names all reach the instance's dict on a
+# generic delete (no class attribute, or one that is no data descriptor): see
+# _st_remove_values.
+cdef PyTypeObject* _ST_POP_TYPE = NULL
+cdef unsigned int _ST_POP_TAG = 0
+cdef object _ST_POP_NAMES = None
+
+
+cdef bint _st_names_reach_dict(PyTypeObject* tp, tuple names):
+    global _ST_POP_TYPE, _ST_POP_TAG, _ST_POP_NAMES
+    cdef PyObject* descr
+    cdef unsigned int tag = ormcore_st_version_tag(tp)
+    if tag != 0 and tp == _ST_POP_TYPE and tag == _ST_POP_TAG and names is _ST_POP_NAMES:
+        return True
+    for name in names:
+        if not PyUnicode_CheckExact(name):
+            return False
+        descr = _st_type_lookup(tp, name)
+        if descr is not NULL and ormcore_st_is_data_descr(descr):
+            return False
+    tag = ormcore_st_version_tag(tp)  # valid now: _PyType_Lookup assigns one
+    if tag != 0:
+        _ST_POP_TYPE = tp
+        _ST_POP_TAG = tag
+        _ST_POP_NAMES = names
+    return True
+
+
+cdef int _st_remove_values(object obj, object names, bint all_mapped) except -1:
+    # Delete the loaded values of `names` from the instance through the generic delete
+    # (the instance's own __setattr__ would record history); a name with none is skipped.
+    # Expiring a whole instance whose __dict__ exists, when each of the (mapped) names
+    # reaches that dict on a generic delete, pops them from it: what that delete would do,
+    # without a probe and two type lookups per name.
+    cdef PyObject* found = ormcore_st_existing_dict(<PyObject*>obj) if all_mapped else NULL
+    if found is not NULL and _st_names_reach_dict(Py_TYPE(obj), <tuple>names):
+        values = <object>found  # held: a value's finalizer may replace __dict__
+        for key in names:
+            ormcore_st_dict_discard(values, key)
+        return 0
+    for key in names:
+        if _st_instance_value(obj, key) is not _NO_VALUE:
+            _st_generic_setattr(obj, key, NULL)
     return 0
 
 

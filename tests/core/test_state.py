@@ -180,6 +180,64 @@ def test_expire_all_without_a_manager_uses_the_class(core: types.ModuleType) -> 
     assert state.expired_attributes == {"id", "name", "email", "qty"}
 
 
+@pytest.mark.parametrize("materialized", [False, True])
+def test_expire_all_keeps_unmapped_values(core: types.ModuleType, materialized: bool) -> None:
+    # CPython keeps attributes in inline values until __dict__ is read: both layouts
+    obj, state = _attached(core, Manager(core))
+    obj.id, obj.name, obj.other = 1, "a", "unmapped"
+    if materialized:
+        vars(obj)
+    state._expire()
+    assert vars(obj) == {STATE_KEY: state, "other": "unmapped"}
+    state._expire()  # nothing left to remove
+    assert vars(obj) == {STATE_KEY: state, "other": "unmapped"}
+
+
+def test_expired_names_of_whole_expiries_are_each_states_own(core: types.ModuleType) -> None:
+    manager = Manager(core)
+    (one, first), (two, second) = _attached(core, manager), _attached(core, manager)
+    first._expire()
+    second._expire()
+    expired = first._expired_attributes
+    assert expired == set(manager._attribute_names) and type(expired) is set
+    assert first._expired_attributes is expired and first.expired_attributes is expired
+    expired.discard("name")
+    first.expired_attributes.add("extra")
+    assert first._expired_attributes == set(manager._attribute_names) - {"name"} | {"extra"}
+    assert second._expired_attributes == set(manager._attribute_names)
+    first._expire()  # the state's own set, updated in place (as SQLAlchemy's)
+    assert first._expired_attributes is expired
+    assert expired == set(manager._attribute_names) | {"extra"}
+
+
+def test_loading_after_expire_all_leaves_the_rest_expired(core: types.ModuleType) -> None:
+    manager = Manager(core)
+    obj, state = _attached(core, manager)
+    state._expire()
+    obj.name, obj.qty = "b", 2  # qty set by the user: stays expired until committed
+    state._commit(["name", "email"])
+    assert state.expired_attributes == set(manager._attribute_names) - {"name"}
+    obj.id = 1
+    state._commit_all()
+    assert state.expired_attributes == {"email"}
+    state._expire()
+    obj.id, obj.name, obj.email, obj.qty = 1, "a", "e", 3
+    state._commit_all()
+    assert not state._expired_attributes and state.expired_attributes == set()
+    state._expire()
+    obj.id, obj.name, obj.email, obj.qty = 1, "a", "e", 3
+    state._commit(manager._attribute_names)
+    assert not state._expired_attributes and not state.expired
+
+
+def test_expire_all_joins_an_earlier_partial_expiry(core: types.ModuleType) -> None:
+    manager = Manager(core)
+    obj, state = _attached(core, manager)
+    state._expire(["name", "unmapped"])
+    state._expire()
+    assert state.expired_attributes == set(manager._attribute_names) | {"unmapped"}
+
+
 def test_expire_some(core: types.ModuleType) -> None:
     obj, state = _attached(core)
     obj.id, obj.name = 1, "a"
@@ -246,7 +304,9 @@ def test_state_refcounts(core_c: types.ModuleType) -> None:
         state._commit_all()
         state._expire([name])
         obj.name = value
+        vars(obj)  # a materialized __dict__: expiring the whole instance pops from it
         state._expire()
+        state.expired_attributes.discard(name)
         identity_map.discard(state)
 
     refs_unchanged([manager, cls, identity_map, name, value], body)

@@ -235,7 +235,10 @@ class InstanceState(weakref.ref):
             values = obj.__dict__
             for key in names:
                 values.pop(key, None)
-        self.expired_attributes.update(names)
+        if self._expired_attributes is None:
+            self._expired_attributes = set(names)
+        else:
+            self._expired_attributes.update(names)
 
 
 def _drop_committed(state: InstanceState) -> None:
