@@ -65,7 +65,8 @@ class _World:
                 try:
                     result = identity_map.add(state)
                 except AssertionError:
-                    assert key in model and key not in self.pending
+                    # the model keeps a dropped instance in a cycle alive until "gc": it conflicts
+                    assert key in model
                     return "conflict"
                 assert result is True
             else:
@@ -97,10 +98,11 @@ class _World:
                 del model[key]  # unreferenced now: evicted
             del obj
         elif op == "gc":
-            gc.collect()
+            # the model's own references go first, or they would keep the cycles alive
             for key in self.pending:
                 del model[key]
             self.pending.clear()
+            gc.collect()
         elif op == "clear":
             identity_map.clear()
             model.clear()
