@@ -6,7 +6,9 @@ import sqlite3
 from typing import Any
 
 import pytest
+import sqlalchemy
 
+import ormcore
 from ormcore import create_engine
 from ormcore import exc
 from ormcore import pool as pool_module
@@ -196,3 +198,26 @@ def test_pre_ping_reconnects_transparently(pg_engine: Any) -> None:
             assert c.execute(text("SELECT 3")).scalar() == 3
     finally:
         engine.dispose()
+
+
+def _insert_batches(lib: Any, **engine_kw: Any) -> list:
+    # the number of rows in each multi-row INSERT ... RETURNING the driver receives
+    engine = lib.create_engine("sqlite://", **engine_kw)
+    metadata = lib.MetaData()
+    table = lib.Table("t", metadata, lib.Column("id", lib.Integer, primary_key=True),
+                      lib.Column("x", lib.Integer))
+    metadata.create_all(engine)
+    sizes: list = []
+    lib.event.listen(engine, "before_cursor_execute",
+                     lambda conn, cur, sql, params, ctx, many: sizes.append(len(params)))
+    with engine.begin() as conn:
+        ids = conn.execute(lib.insert(table).returning(table.c.id),
+                           [{"x": i} for i in range(250)]).scalars().all()
+    assert ids == list(range(1, 251))
+    return sizes
+
+
+def test_insertmanyvalues_page_size_as_sqlalchemy() -> None:
+    for kw in ({}, {"insertmanyvalues_page_size": 100}):
+        assert _insert_batches(ormcore, **kw) == _insert_batches(sqlalchemy, **kw)
+    assert _insert_batches(ormcore, insertmanyvalues_page_size=100) == [100, 100, 50]

@@ -26,8 +26,8 @@ _ENGINE_ARGS = (
     "echo", "logging_name", "query_cache_size", "execution_options", "hide_parameters",
     "enable_from_linting",
 )
-_IGNORED_ARGS = ("future", "_initialize", "label_length", "insertmanyvalues_page_size",
-                 "use_insertmanyvalues", "_coerce_config")
+_IGNORED_ARGS = ("future", "_initialize", "label_length", "use_insertmanyvalues",
+                 "_coerce_config")
 
 
 def create_engine(url: "str | URL", **kwargs: Any) -> Engine:
@@ -54,6 +54,10 @@ def create_engine(url: "str | URL", **kwargs: Any) -> Engine:
         if name in dialect_params and name not in ("self", "kw", "dbapi"):
             dialect_kw[name] = kw.pop(name)
     dialect = dialect_cls(**dialect_kw)
+    page_size = kw.pop("insertmanyvalues_page_size", None)
+    if page_size is not None:
+        # rows per batched multi-row INSERT; the execution option of that name overrides it
+        dialect.insertmanyvalues_page_size = page_size
 
     cargs, cparams = dialect.create_connect_args(u)
     cparams.update(kw.pop("connect_args", {}))
