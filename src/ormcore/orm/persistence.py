@@ -192,15 +192,14 @@ def _plan_for(mapper: Any, table: Any) -> _TablePlan:
     return plan
 
 
-# Exact types whose values are never SQL expressions: not ClauseElements, and without an
-# instance __dict__ no instance can carry a __clause_element__ either. Values of these types
-# (nearly all of a flush) skip _is_sql.
-_PLAIN_TYPES = PLAIN_TYPES
+# PLAIN_TYPES (the core's): exact types whose values are never SQL expressions, not
+# ClauseElements, and without an instance __dict__ no instance can carry a
+# __clause_element__ either. Values of these types (nearly all of a flush) skip _is_sql.
 
 
 # Of those, the types whose == between two values of the same type never raises (a
 # signalling NaN Decimal does): compared inline, without _equal's try.
-_EQ_SAFE_TYPES = _PLAIN_TYPES - {decimal.Decimal}
+_EQ_SAFE_TYPES = PLAIN_TYPES - {decimal.Decimal}
 
 
 def _is_sql(value: Any) -> bool:
@@ -275,7 +274,7 @@ def _insert_params(plan: _TablePlan, values: dict) -> tuple:
         if value is None:
             if none_as_null:
                 params[colkey] = None
-        elif type(value) in _PLAIN_TYPES or not _is_sql(value):
+        elif type(value) in PLAIN_TYPES or not _is_sql(value):
             params[colkey] = value
         else:
             if exprs is None:
@@ -494,7 +493,7 @@ def _update_batches(uow: "UOWTransaction", table: Any, states: list,
             elif type(value) is type(old) and type(value) in _EQ_SAFE_TYPES:
                 if not value == old:
                     params[colkey] = value
-            elif type(value) not in _PLAIN_TYPES and _is_sql(value):
+            elif type(value) not in PLAIN_TYPES and _is_sql(value):
                 if exprs is None:
                     exprs = {}
                 exprs[colkey] = _as_sql(value)

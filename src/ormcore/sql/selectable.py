@@ -1237,6 +1237,7 @@ class SelectBase(Executable, Selectable):
         """(name, key, column, extra proxies) of the columns a subquery of this exposes."""
         raise NotImplementedError()
 
+
 class GenerativeSelect(SelectBase):
     """A SELECT that takes ORDER BY, GROUP BY, LIMIT/OFFSET, FOR UPDATE and set operations:
     a plain or compound SELECT, not a textual one."""
