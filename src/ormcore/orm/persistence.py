@@ -195,8 +195,6 @@ def _plan_for(mapper: Any, table: Any) -> _TablePlan:
 # PLAIN_TYPES (the core's): exact types whose values are never SQL expressions, not
 # ClauseElements, and without an instance __dict__ no instance can carry a
 # __clause_element__ either. Values of these types (nearly all of a flush) skip _is_sql.
-
-
 # Of those, the types whose == between two values of the same type never raises (a
 # signalling NaN Decimal does): compared inline, without _equal's try.
 _EQ_SAFE_TYPES = PLAIN_TYPES - {decimal.Decimal}
